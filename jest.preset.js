@@ -1,0 +1,34 @@
+// Shared Jest preset: SWC transpiles TypeScript (no type-check here; `typecheck` does that),
+// and workspace imports resolve to sources so unit tests need no prior build.
+const path = require('node:path');
+
+const libs = path.join(__dirname, 'libs');
+
+/** @param {string} projectDir @param {'unit'|'int'} kind */
+function jestConfig(projectDir, kind) {
+  const name = path.basename(projectDir);
+  return {
+    displayName: kind === 'int' ? `${name}:int` : name,
+    rootDir: projectDir,
+    testEnvironment: 'node',
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        {
+          jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    moduleNameMapper: {
+      '^@tickwire/([a-z-]+)/testing$': `${libs}/$1/src/testing/index.ts`,
+      '^@tickwire/([a-z-]+)$': `${libs}/$1/src/index.ts`,
+    },
+    testMatch: kind === 'int' ? ['<rootDir>/src/**/*.int.spec.ts', '<rootDir>/test/**/*.int.spec.ts'] : ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    testPathIgnorePatterns: kind === 'int' ? ['/node_modules/', '/dist/'] : ['/node_modules/', '/dist/', '\\.int\\.spec\\.ts$'],
+    testTimeout: kind === 'int' ? 120_000 : 20_000,
+  };
+}
+
+module.exports = { jestConfig };
