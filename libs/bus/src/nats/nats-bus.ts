@@ -1,0 +1,177 @@
+import { connect, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Bus, BusStatus, BusStatusListener, Closable, Drainable, MessageHandler, RequestOptions, SubscribeOptions, Subscription } from '../bus';
+import { BusError } from '../errors';
+import type { HandlerErrorReporter } from '../memory/memory-bus';
+import { StatusListeners } from '../status-listeners';
+import { assertPublishSubject, assertQueueName, assertSubscribeSubject } from '../subject';
+
+/** Reconnect forever: a market-data service has nothing better to do than wait for its broker. */
+export const DEFAULT_RECONNECT_WAIT_MS = 250;
+/** Random extra wait per reconnect attempt so a fleet does not reconnect in lockstep. */
+export const DEFAULT_RECONNECT_JITTER_MS = 500;
+export const DEFAULT_PING_INTERVAL_MS = 5_000;
+
+export interface NatsBusOptions {
+  /** One URL, a comma-separated list, or an array (cluster seeds). */
+  readonly servers: string | readonly string[];
+  /** Connection name shown by the server (`nats-server` monitoring). */
+  readonly name: string;
+  readonly reconnectWaitMs?: number;
+  readonly reconnectJitterMs?: number;
+  readonly pingIntervalMs?: number;
+  readonly onHandlerError?: HandlerErrorReporter;
+}
+
+function serverList(servers: string | readonly string[]): string[] {
+  const list = typeof servers === 'string' ? servers.split(',') : [...servers];
+  return list.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/**
+ * Connects to NATS and returns a `Bus`. The first connection is retried forever too (services come up
+ * before their broker in a fresh deployment); the promise settles once connected.
+ */
+export async function connectNatsBus(options: NatsBusOptions): Promise<NatsBus> {
+  try {
+    const connection = await connect({
+      servers: serverList(options.servers),
+      name: options.name,
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: true,
+      reconnectTimeWait: options.reconnectWaitMs ?? DEFAULT_RECONNECT_WAIT_MS,
+      reconnectJitter: options.reconnectJitterMs ?? DEFAULT_RECONNECT_JITTER_MS,
+      pingInterval: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+      maxPingOut: 3,
+    });
+    return new NatsBus(connection, options.onHandlerError ?? defaultReporter);
+  } catch (error) {
+    throw new BusError('BUS_ERR_CONNECT_FAILED', `${serverList(options.servers).join(',')}: ${String(error)}`, { cause: error });
+  }
+}
+
+const defaultReporter: HandlerErrorReporter = (error, subject) => {
+  process.stderr.write(`bus: message handler for ${subject} threw: ${String(error)}\n`);
+};
+
+class NatsSubscription implements Subscription {
+  constructor(
+    readonly subject: string,
+    readonly queue: string | undefined,
+    private readonly inner: { unsubscribe(): void },
+  ) {}
+
+  unsubscribe(): void {
+    this.inner.unsubscribe();
+  }
+}
+
+export class NatsBus implements Bus, Drainable, Closable {
+  private readonly statusListeners = new StatusListeners('connected');
+  private accepting = true;
+
+  constructor(
+    /** The underlying connection, for adapters that need NATS-only features (e.g. KV for leases). */
+    readonly connection: NatsConnection,
+    private readonly onHandlerError: HandlerErrorReporter,
+  ) {
+    void this.watchStatus();
+    void connection.closed().then((error) => {
+      this.accepting = false;
+      this.statusListeners.set('closed', error ? String(error) : undefined);
+    });
+  }
+
+  get status(): BusStatus {
+    return this.statusListeners.current;
+  }
+
+  onStatus(listener: BusStatusListener): () => void {
+    return this.statusListeners.add(listener);
+  }
+
+  publish(subject: string, data: Uint8Array, reply?: string): void {
+    assertPublishSubject(subject);
+    if (!this.accepting) throw new BusError('BUS_ERR_CLOSED', `cannot publish to ${subject}`);
+    this.connection.publish(subject, data, reply === undefined ? undefined : { reply });
+  }
+
+  subscribe(subject: string, handler: MessageHandler, options?: SubscribeOptions): Subscription {
+    assertSubscribeSubject(subject);
+    const queue = options?.queue;
+    if (queue !== undefined) assertQueueName(queue);
+    if (!this.accepting) throw new BusError('BUS_ERR_CLOSED', `cannot subscribe to ${subject}`);
+    const report = this.onHandlerError;
+    const inner = this.connection.subscribe(subject, {
+      ...(queue === undefined ? {} : { queue }),
+      callback: (error, msg) => {
+        if (error) {
+          report(error, subject);
+          return;
+        }
+        try {
+          handler(msg.data, msg.subject, msg.reply);
+        } catch (handlerError) {
+          report(handlerError, msg.subject);
+        }
+      },
+    });
+    return new NatsSubscription(subject, queue, inner);
+  }
+
+  async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array> {
+    assertPublishSubject(subject);
+    if (!this.accepting) throw new BusError('BUS_ERR_CLOSED', `cannot request ${subject}`);
+    try {
+      const reply = await this.connection.request(subject, data, { timeout: options.timeoutMs });
+      return reply.data;
+    } catch (error) {
+      throw translateRequestError(error, subject, options.timeoutMs);
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (!this.accepting && this.statusListeners.current === 'closed') throw new BusError('BUS_ERR_CLOSED', 'flush');
+    await this.connection.flush();
+  }
+
+  async drain(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    this.accepting = false;
+    if (!this.connection.isDraining()) await this.connection.drain();
+    await this.connection.closed();
+  }
+
+  async close(): Promise<void> {
+    this.accepting = false;
+    if (!this.connection.isClosed()) await this.connection.close();
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          this.statusListeners.set('disconnected', status.server);
+          break;
+        case 'reconnecting':
+          this.statusListeners.set('reconnecting');
+          break;
+        case 'reconnect':
+          this.statusListeners.set('connected', status.server);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
+
+function translateRequestError(error: unknown, subject: string, timeoutMs: number): BusError {
+  const cause = error instanceof RequestError && error.cause !== undefined ? error.cause : error;
+  if (cause instanceof NoRespondersError || (error instanceof RequestError && error.isNoResponders())) {
+    return new BusError('BUS_ERR_NO_RESPONDERS', subject, { cause: error });
+  }
+  if (cause instanceof TimeoutError) return new BusError('BUS_ERR_REQUEST_TIMEOUT', `${subject} after ${timeoutMs} ms`, { cause: error });
+  return new BusError('BUS_ERR_REQUEST_FAILED', `${subject}: ${String(error)}`, { cause: error });
+}

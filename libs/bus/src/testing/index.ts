@@ -1,0 +1,1 @@
+export { describeBusContract, waitUntil, type BusContractTarget } from './bus-contract';

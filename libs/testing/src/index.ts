@@ -1,0 +1,17 @@
+import { NATS_SERVER, REDIS_SERVER } from './server-kinds';
+import { startTestServer, type TestServer, type TestServerOptions } from './test-server';
+
+export { findFreePort } from './free-port';
+export { SERVER_BACKEND_ENV, type ServerBackend } from './backend';
+export { NATS_SERVER, REDIS_SERVER, type ServerKind } from './server-kinds';
+export { TEST_HOST, startTestServer, type TestServer, type TestServerOptions } from './test-server';
+
+/** A real NATS server (testcontainers, or a local process where allowed) on a free loopback port. */
+export function startNats(options?: TestServerOptions): Promise<TestServer> {
+  return startTestServer(NATS_SERVER, options);
+}
+
+/** A real Redis server (testcontainers, or a local process where allowed) on a free loopback port. */
+export function startRedis(options?: TestServerOptions): Promise<TestServer> {
+  return startTestServer(REDIS_SERVER, options);
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tests need, only when something is missing (apt-get update is slow).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+# binary:package pairs
+wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io)
+missing=()
+for pair in "${wanted[@]}"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-system-packages: all present"
+  exit 0
+fi
+echo "install-system-packages: installing ${missing[*]}"
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
