@@ -1,0 +1,26 @@
+import { Counter } from 'prom-client';
+import { createMetrics, METRIC_PREFIX } from './metrics';
+
+describe('createMetrics', () => {
+  it('labels every series with the service and includes default process metrics', async () => {
+    const registry = createMetrics({ service: 'edge' });
+    new Counter({ name: `${METRIC_PREFIX}edge_messages_sent_total`, help: 'messages sent', registers: [registry] }).inc(3);
+    const text = await registry.metrics();
+    expect(text).toContain('tickwire_edge_messages_sent_total{service="edge"} 3');
+    expect(text).toMatch(/^process_cpu_user_seconds_total\{service="edge"\} /m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds\{service="edge"\} /m);
+  });
+
+  it('uses a fresh registry each time (no global collisions)', async () => {
+    const a = createMetrics({ service: 'a', defaultMetrics: false });
+    const b = createMetrics({ service: 'b', defaultMetrics: false });
+    new Counter({ name: 'tickwire_x_total', help: 'x', registers: [a] });
+    new Counter({ name: 'tickwire_x_total', help: 'x', registers: [b] });
+    expect(await b.metrics()).toContain('tickwire_x_total{service="b"} 0');
+    expect(await a.metrics()).not.toContain('process_cpu');
+  });
+
+  it('prefix constant', () => {
+    expect(METRIC_PREFIX).toBe('tickwire_');
+  });
+});
