@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     // Pure libraries: bytes in, values out. Sockets, files and timers are injected by the apps.
-    files: ['libs/protocol/src/**/*.ts', 'libs/itch/src/**/*.ts', 'libs/book/src/**/*.ts', 'libs/client/src/**/*.ts'],
+    files: ['libs/protocol/src/**/*.ts', 'libs/itch/src/**/*.ts', 'libs/book/src/**/*.ts', 'libs/client/src/**/*.ts', 'libs/market-sim/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/testing/**', '**/node/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Pure lib: inject Node APIs from the app.' })) }],

@@ -1,0 +1,3 @@
+export { BinaryFileFramer, BinaryFileState } from './framer';
+export type { BinaryFileEndOfSessionHandler, BinaryFileErrorHandler, BinaryFileMessageHandler, BinaryFileStateCode } from './framer';
+export { BinaryFileWriter } from './writer';

@@ -1,0 +1,32 @@
+/**
+ * Every benchmark scenario, in one place. A scenario is a compiled script (one `bench/<case>.bench.ts`
+ * per case in the project it measures) that accepts `--quick` and prints one JSON object as its last
+ * line of stdout. `headline` names the figures the Markdown report shows.
+ */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  /** Nx project whose `build-bench` target produces `script`. */
+  readonly project: string;
+  /** Path from the repository root. */
+  readonly script: string;
+  readonly headline: readonly { readonly key: string; readonly label: string; readonly unit: string }[];
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'itch-decode',
+    description: 'ITCH 5.0 BinaryFILE framing + zero-allocation decode on one core, in-memory generated file',
+    project: '@tickwire/itch',
+    script: 'libs/itch/dist-bench/bench/decode.bench.js',
+    headline: [
+      { key: 'messages', label: 'messages', unit: '' },
+      { key: 'medianMsgsPerSec', label: 'median throughput', unit: 'msg/s' },
+      { key: 'medianNsPerMsg', label: 'median cost', unit: 'ns/msg' },
+    ],
+  },
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((scenario) => scenario.name === name);
+}
