@@ -1,0 +1,13 @@
+/**
+ * Errors of the feed I/O layer, declared once with stable codes (never reused). Framing and protocol
+ * errors keep the `@tickwire/itch` codes; these are about files and sockets. `docs/itch.md` lists them.
+ */
+export const FEED_ERRORS = Object.freeze({
+  FEED_ERR_READ_FAILED: 'reading the feed failed',
+  FEED_ERR_BAD_URL: 'invalid feed URL',
+  FEED_ERR_LOGIN_REJECTED: 'the exchange rejected the login',
+  FEED_ERR_PEER_DEAD: 'no data or heartbeat from the peer within the timeout',
+  FEED_ERR_DISCONNECTED: 'the connection to the exchange dropped',
+} as const);
+
+export type FeedErrorCode = keyof typeof FEED_ERRORS;

@@ -1,0 +1,3 @@
+export * from './feed-source';
+export * from './errors';
+export * from './file/binary-file-source';
