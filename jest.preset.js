@@ -23,6 +23,7 @@ function jestConfig(projectDir, kind) {
     },
     moduleNameMapper: {
       '^@tickwire/([a-z-]+)/testing$': `${libs}/$1/src/testing/index.ts`,
+      '^@tickwire/([a-z-]+)/grpc$': `${libs}/$1/src/grpc.ts`,
       '^@tickwire/([a-z-]+)$': `${libs}/$1/src/index.ts`,
     },
     testMatch: kind === 'int' ? ['<rootDir>/src/**/*.int.spec.ts', '<rootDir>/test/**/*.int.spec.ts'] : ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],

@@ -1,0 +1,5 @@
+/**
+ * @tickwire/protocol/grpc: the SnapshotService stubs for @grpc/grpc-js. A separate entry because
+ * @grpc/grpc-js is Node-only; the main entry stays importable from browsers (the client SDK).
+ */
+export { SnapshotServiceClient, SnapshotServiceService, type SnapshotServiceServer } from './gen/tickwire/v1/snapshot_service';
