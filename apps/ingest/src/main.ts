@@ -1,0 +1,36 @@
+import { connectNatsBus } from '@tickwire/bus';
+import { FEED_URL_FORMS, openFeedSource } from '@tickwire/feed-net';
+import { DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
+import { startIngest } from './ingest-service';
+import { DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_MESSAGES } from './raw-batcher';
+
+const config = defineConfig({
+  SOURCE: env.string({ pattern: /^(file|soupbintcp|moldudp64):\/\/\S+$/, doc: `the feed to read: ${FEED_URL_FORMS.join(' | ')}` }),
+  NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
+  SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.raw / md.tick shards (fixed for a deployment)' }),
+  BATCH_MAX_MESSAGES: env.int({ min: 1, max: 65_535, default: DEFAULT_BATCH_MAX_MESSAGES, doc: 'close a shard batch at this many messages' }),
+  BATCH_MAX_BYTES: env.int({ min: 1_024, max: 900 * 1024, default: DEFAULT_BATCH_MAX_BYTES, doc: 'close a shard batch at this many bytes' }),
+});
+
+void runService({
+  name: 'ingest',
+  config,
+  async start(ctx) {
+    const { config: cfg, logger, readiness } = ctx;
+    const source = openFeedSource(cfg.SOURCE);
+    readiness.register('bus');
+    const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-ingest', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
+    readiness.set('bus', true);
+    bus.onStatus((status, detail) => {
+      readiness.set('bus', status === 'connected', `bus ${status}`);
+      logger.info({ event: `bus.${status}`, detail }, `bus ${status}`);
+    });
+    const ingest = startIngest({ bus, source, shardCount: cfg.SHARD_COUNT, batchMaxMessages: cfg.BATCH_MAX_MESSAGES, batchMaxBytes: cfg.BATCH_MAX_BYTES, logger, registry: ctx.registry, readiness });
+    ingest.done.then(
+      () => logger.info({ event: 'feed.done', source: source.description }, 'the feed ended; staying up for /metrics until stopped'),
+      () => void ctx.shutdown.trigger('feed source failed', 1),
+    );
+    ctx.onShutdown('stop-accepting', () => ingest.stop(), 'feed');
+    ctx.onShutdown('close-adapters', () => bus.drain(), 'bus');
+  },
+});
