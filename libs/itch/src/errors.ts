@@ -1,6 +1,6 @@
 /**
  * Every error this lib reports, declared once with a stable code. Codes are never reused; a retired code
- * stays listed with `retired: true`. `docs/itch.md` lists the same codes (a test checks they agree).
+ * stays listed with `retired: true`. `docs/itch.md` lists the same codes (`errors.spec.ts` checks they agree).
  */
 export interface ItchErrorDefinition {
   readonly code: string;

@@ -1,4 +1,4 @@
-export { readU16, readU32, readU48, readU64 } from './big-endian';
+export { readU16, readU32, readU48, readU64, writeU16, writeU32, writeU48, writeU64 } from './big-endian';
 export {
   CHECK_EMPTY_MESSAGE,
   CHECK_ERROR_CODES,

@@ -1,0 +1,3 @@
+export * from './udp-frame';
+export * from './reader';
+export * from './writer';
