@@ -1,5 +1,7 @@
 import { BinaryFileSource } from './file/binary-file-source';
 import type { FeedSource } from './feed-source';
+import { MOLDUDP64_URL_FORMS, openMoldUdp64Source } from './moldudp64';
+import { detectCaptureFormatSync, openPcapSource, PCAP_URL_FORM } from './pcap';
 
 /** Thrown for a feed URL that cannot be used; the message says what form is expected. */
 export class FeedUrlError extends Error {
@@ -11,23 +13,33 @@ export class FeedUrlError extends Error {
 }
 
 /** The URL forms `openFeedSource` accepts, for config docs and error messages. */
-export const FEED_URL_FORMS = ['file:///path/to/file.itch50[.gz]'] as const;
+export const FEED_URL_FORMS: readonly string[] = ['file:///path/to/day.itch50[.gz] (BinaryFILE)', `${PCAP_URL_FORM} (MoldUDP64 capture)`, ...MOLDUDP64_URL_FORMS];
 
-/** Opens the feed a URL names. */
+/**
+ * Opens the feed a URL names: a BinaryFILE or a pcap/pcapng capture (`file://`, told apart by content,
+ * gzip or not), or a live MoldUDP64 channel. Throws `FeedUrlError` naming what is wrong.
+ */
 export function openFeedSource(url: string): FeedSource {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new FeedUrlError(url, `expected one of ${FEED_URL_FORMS.join(', ')}`);
+    throw new FeedUrlError(url, `expected one of ${FEED_URL_FORMS.join(' | ')}`);
   }
-  switch (parsed.protocol) {
-    case 'file:': {
-      const path = decodeURIComponent(parsed.pathname);
-      if (path.length <= 1) throw new FeedUrlError(url, 'no file path');
-      return new BinaryFileSource(path);
+  try {
+    switch (parsed.protocol) {
+      case 'file:': {
+        const path = decodeURIComponent(parsed.pathname);
+        if (path.length <= 1) throw new FeedUrlError(url, 'no file path');
+        return detectCaptureFormatSync(path) === 'binaryfile' ? new BinaryFileSource(path) : openPcapSource(parsed);
+      }
+      case 'moldudp64:':
+        return openMoldUdp64Source(parsed);
+      default:
+        throw new FeedUrlError(url, `unsupported scheme ${parsed.protocol}; expected one of ${FEED_URL_FORMS.join(' | ')}`);
     }
-    default:
-      throw new FeedUrlError(url, `unsupported scheme ${parsed.protocol}; expected one of ${FEED_URL_FORMS.join(', ')}`);
+  } catch (error) {
+    if (error instanceof FeedUrlError) throw error;
+    throw new FeedUrlError(url, error instanceof Error ? error.message : String(error));
   }
 }

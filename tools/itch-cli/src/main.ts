@@ -1,11 +1,13 @@
-import { BinaryFileSource, type FeedHandler } from '@tickwire/feed-net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openFeedSource, type FeedHandler } from '@tickwire/feed-net';
 import { FeedDump } from './feed-dump';
 import { FeedStats } from './feed-stats';
 
 const USAGE = `usage: npm run itch -- <command> <file>
   stats <file>   one JSON object: message counts by type, first/last timestamps and sequence numbers, errors
   dump <file>    every decoded message as one JSON object per line
-<file> is a BinaryFILE (plain or gzip).`;
+<file> is a BinaryFILE or a pcap/pcapng capture of MoldUDP64, plain or gzip (told apart by content).`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, path, ...rest] = argv;
@@ -17,7 +19,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`itch: expected "stats <file>" or "dump <file>"\n${USAGE}\n`);
     return 2;
   }
-  const source = new BinaryFileSource(path);
+  const source = openFeedSource(pathToFileURL(resolve(path)).href);
   if (command === 'stats') {
     const stats = new FeedStats();
     await source.start(stats);

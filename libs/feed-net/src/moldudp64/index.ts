@@ -1,0 +1,4 @@
+export * from './endpoint';
+export * from './source';
+export * from './publisher';
+export * from './url';

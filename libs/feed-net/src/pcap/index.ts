@@ -1,0 +1,3 @@
+export * from './capture-format';
+export * from './source';
+export * from './url';
