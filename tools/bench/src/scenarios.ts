@@ -25,6 +25,17 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'medianNsPerMsg', label: 'median cost', unit: 'ns/msg' },
     ],
   },
+  {
+    name: 'ingest-nats',
+    description: 'ingest pipeline (BinaryFILE -> check/route/batch -> RawBatch) publishing into a real local nats-server, until flushed',
+    project: '@tickwire/ingest',
+    script: 'apps/ingest/dist-bench/bench/ingest.bench.js',
+    headline: [
+      { key: 'messages', label: 'messages', unit: '' },
+      { key: 'medianMsgsPerSec', label: 'median throughput', unit: 'msg/s' },
+      { key: 'medianMBPerSec', label: 'median throughput', unit: 'MB/s' },
+    ],
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {
