@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+// Benchmarks run NATS/Redis as local processes (nats-server, redis-server on PATH) unless told
+// otherwise: no image to pull, and nothing between the load and the server but loopback.
+const env = { TICKWIRE_TEST_SERVERS: 'processes', ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build-bench', '--output-style=static'], { cwd: root, env, stdio: ['ignore', 2, 2] });
 if (build.status === 0) Object.assign(build, spawnSync('npx', ['nx', 'run', '@tickwire/bench:build', '--output-style=static'], { cwd: root, env, stdio: ['ignore', 2, 2] }));
 if (build.status !== 0) {
