@@ -1,4 +1,4 @@
-import { FeedLog, MoldUdp64FeedPublisher, parseEndpoint } from '@tickwire/feed-net';
+import { FeedLog, MoldUdp64FeedPublisher, parseEndpoint, SoupBinTcpFeedServer } from '@tickwire/feed-net';
 import { MarketDayGenerator } from '@tickwire/market-sim';
 import type { Logger, Readiness, Registry } from '@tickwire/runtime';
 import { Gauge } from 'prom-client';
@@ -105,5 +105,29 @@ export async function startSim(ctx: SimContext): Promise<RunningSim> {
     };
   }
 
-  throw new Error(`MODE=${config.MODE} is not wired yet`);
+  const server = new SoupBinTcpFeedServer({
+    store: log,
+    session: config.SESSION,
+    host: config.HOST,
+    port: config.PORT,
+    authenticate: (username, password) => username === config.SOUP_USERNAME && password === config.SOUP_PASSWORD,
+    onConnectionClosed: (event) => logger.info({ event: 'sim.client_closed', remote: event.remote, reason: event.reason, code: event.code, nextSequence: event.nextSequence }, `client ${event.remote} closed: ${event.reason}`),
+  });
+  const address = await server.listen();
+  ctx.readiness.set('feed', true);
+  logger.info({ event: 'sim.soupbintcp_listening', port: server.port }, `SoupBinTCP session ${config.SESSION} on ${JSON.stringify(address)}`);
+  player.start();
+  const dayDone = player.done.then(() => {
+    server.endSession();
+    logger.info({ event: 'sim.end_of_session', messages: log.size }, 'the day is complete; clients get End of Session once caught up');
+  });
+  return {
+    log,
+    dayDone,
+    ports: { soupBinTcp: server.port },
+    async stop() {
+      player.stop();
+      await server.close();
+    },
+  };
 }

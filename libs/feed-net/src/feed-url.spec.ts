@@ -5,6 +5,7 @@ import { BinaryFileSource } from './file/binary-file-source';
 import { FeedUrlError, openFeedSource } from './feed-url';
 import { MoldUdp64FeedSource } from './moldudp64';
 import { PcapFeedSource } from './pcap';
+import { SoupBinTcpFeedSource } from './soupbintcp';
 
 describe('openFeedSource', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tickwire-feed-url-'));
@@ -18,6 +19,7 @@ describe('openFeedSource', () => {
     expect(openFeedSource(`file://${day}`)).toBeInstanceOf(BinaryFileSource);
     expect(openFeedSource(`file://${capture}`)).toBeInstanceOf(PcapFeedSource);
     expect(openFeedSource('moldudp64://127.0.0.1:31000?request=127.0.0.1:31001')).toBeInstanceOf(MoldUdp64FeedSource);
+    expect(openFeedSource('soupbintcp://tw:secret@127.0.0.1:9700?session=S1')).toBeInstanceOf(SoupBinTcpFeedSource);
   });
 
   it('rejects what it cannot open with FEED_ERR_BAD_URL and says what is expected', () => {

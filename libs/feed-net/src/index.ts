@@ -5,3 +5,4 @@ export * from './feed-url';
 export * from './file/binary-file-source';
 export * from './moldudp64';
 export * from './pcap';
+export * from './soupbintcp';

@@ -1,4 +1,4 @@
-import { connectNatsBus, type NatsBus } from '@tickwire/bus';
+import { connectNatsBus, type NatsBus, type Subscription } from '@tickwire/bus';
 import { waitUntil } from '@tickwire/bus/testing';
 import { StockDirectory } from '@tickwire/itch';
 import { MarketDayGenerator } from '@tickwire/market-sim';
@@ -34,10 +34,10 @@ interface Received {
   gaps: number;
 }
 
-function collect(bus: NatsBus): Received {
+function collect(bus: NatsBus, subscriptions: Subscription[]): Received {
   const received: Received = { bySequence: new Map(), duplicates: 0, outOfOrder: 0, gaps: 0 };
   const last = new Map<number, number>();
-  bus.subscribe(rawWildcard, (data) => {
+  const subscription = bus.subscribe(rawWildcard, (data) => {
     const batch = RawBatch.decode(data);
     received.gaps += batch.gaps.length;
     const shard = received.bySequence.get(batch.shard) ?? new Map<number, string>();
@@ -49,6 +49,7 @@ function collect(bus: NatsBus): Received {
       shard.set(sequence, Buffer.from(bytes.subarray(offset, offset + length)).toString('hex'));
     });
   });
+  subscriptions.push(subscription);
   return received;
 }
 
@@ -59,6 +60,7 @@ describe('exchange-sim -> ingest -> NATS (processes, real NATS)', () => {
   let consumer: NatsBus;
   const expected = expectedByShard();
   const running: ServiceProcess[] = [];
+  const subscriptions: Subscription[] = [];
 
   beforeAll(async () => {
     nats = await startNats();
@@ -66,6 +68,7 @@ describe('exchange-sim -> ingest -> NATS (processes, real NATS)', () => {
   });
 
   afterEach(async () => {
+    for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
     for (const service of running.splice(0)) await service.stop();
   });
 
@@ -74,22 +77,38 @@ describe('exchange-sim -> ingest -> NATS (processes, real NATS)', () => {
     await nats?.stop();
   });
 
-  it('MoldUDP64 with 2% injected packet loss: every message exactly once, in order, on its shard', async () => {
-    const received = collect(consumer);
+  /** Starts ingest, then the simulator, and checks what reaches NATS against the independently generated day. */
+  async function runDay(source: string, simEnv: Record<string, string>): Promise<{ received: Received; ingest: ServiceProcess }> {
+    const received = collect(consumer, subscriptions);
     await consumer.flush();
-    const [feedPort, requestPort] = [await findFreePort(), await findFreePort()];
-    const ingest = new ServiceProcess('ingest', { SOURCE: `moldudp64://127.0.0.1:${feedPort}?request=127.0.0.1:${requestPort}`, NATS_URL: nats.url, SHARD_COUNT: String(SHARDS) });
+    const ingest = new ServiceProcess('ingest', { SOURCE: source, NATS_URL: nats.url, SHARD_COUNT: String(SHARDS) });
     running.push(ingest);
     await ingest.waitFor('service.started');
-    const sim = new ServiceProcess('exchange-sim', { ...DAY, MODE: 'moldudp64', SPEED: '0', MOLD_DESTINATION: `127.0.0.1:${feedPort}`, MOLD_REQUEST_PORT: String(requestPort), MOLD_DROP_PER_MILLION: '20000' });
+    const sim = new ServiceProcess('exchange-sim', { ...DAY, SPEED: '0', ...simEnv });
     running.push(sim);
     await sim.waitFor('sim.end_of_session', 60_000);
     await waitUntil(() => total(received.bySequence) === total(expected), `all ${total(expected)} shard deliveries`, 60_000);
     for (const [shard, messages] of expected) expect({ shard, same: sameMessages(received.bySequence.get(shard), messages) }).toEqual({ shard, same: true });
     expect([received.duplicates, received.outOfOrder, received.gaps]).toEqual([0, 0, 0]);
+    return { received, ingest };
+  }
+
+  it('MoldUDP64 with 2% injected packet loss: every message exactly once, in order, on its shard', async () => {
+    const [feedPort, requestPort] = [await findFreePort(), await findFreePort()];
+    const { ingest } = await runDay(`moldudp64://127.0.0.1:${feedPort}?request=127.0.0.1:${requestPort}`, {
+      MODE: 'moldudp64',
+      MOLD_DESTINATION: `127.0.0.1:${feedPort}`,
+      MOLD_REQUEST_PORT: String(requestPort),
+      MOLD_DROP_PER_MILLION: '20000',
+    });
     const metrics = await (await fetch(`${await ingest.opsUrl()}/metrics`)).text();
     expect(Number(/tickwire_ingest_messages_recovered_total\{[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
     expect(metrics).toMatch(/tickwire_ingest_gaps_unrecoverable_total\{[^}]*\} 0/);
+  });
+
+  it('SoupBinTCP: every message exactly once, in order, on its shard', async () => {
+    const port = await findFreePort();
+    await runDay(`soupbintcp://tw:tickwire@127.0.0.1:${port}?session=TICKWIRE01`, { MODE: 'soupbintcp', PORT: String(port) });
   });
 });
 

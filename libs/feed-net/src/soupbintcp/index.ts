@@ -1,0 +1,4 @@
+export * from './backoff';
+export * from './feed-server';
+export * from './feed-source';
+export * from './url';
