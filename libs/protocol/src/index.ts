@@ -52,3 +52,4 @@ export * from './close-codes';
 export type * from './decode-result';
 export * from './json-codec';
 export * from './binary-codec';
+export { UpdateField, UPDATE_FIELDS_ALL, type UpdateFieldBit } from './update-field';

@@ -19,6 +19,7 @@ function update(fields: Partial<MarketUpdate>): MarketUpdate {
     trades: [],
     stale: false,
     snapshot: false,
+    changed: 0,
     ...fields,
   };
 }

@@ -122,6 +122,7 @@ function updateJson(u: MarketUpdate): string {
   if (u.status !== undefined) s += ',"status":' + enumJson(TRADING_STATUS_NAMES, u.status);
   if (u.stale) s += ',"stale":true';
   if (u.snapshot) s += ',"snapshot":true';
+  if (u.changed) s += ',"changed":' + u.changed;
   return s + '}';
 }
 
@@ -487,6 +488,7 @@ function readUpdate(u: JsonObject): MarketUpdate {
     status: optional(u, 'status', readTradingStatus),
     stale: optional(u, 'stale', readBool) ?? false,
     snapshot: optional(u, 'snapshot', readBool) ?? false,
+    changed: optional(u, 'changed', readU32) ?? 0,
   };
 }
 

@@ -62,6 +62,7 @@ export const marketUpdateArb: fc.Arbitrary<MarketUpdate> = fc.record({
   status: opt(statusArb),
   stale: fc.boolean(),
   snapshot: fc.boolean(),
+  changed: fc.integer({ min: 0, max: 255 }),
 });
 
 const resultArb: fc.Arbitrary<SubscriptionResult> = fc.record({ symbol: textArb, code: resultCodeArb, mode: modeArb });
