@@ -1,11 +1,10 @@
 import type { Bus } from '@tickwire/bus';
 import type { FeedSource } from '@tickwire/feed-net';
-import type { Logger, Readiness, Registry } from '@tickwire/runtime';
+import { createUnixNanoClock, type Logger, type Readiness, type Registry } from '@tickwire/runtime';
 import { IngestMetrics } from './ingest-metrics';
 import { IngestPipeline } from './ingest-pipeline';
 import { RawBatcher } from './raw-batcher';
 import { ShardRouter } from './shard-router';
-import { createUnixNanoClock } from './unix-clock';
 
 export interface IngestOptions {
   readonly bus: Pick<Bus, 'publish'>;

@@ -50,3 +50,4 @@ export type {
   RuntimeOverrides,
   ProcessEventSource,
 } from './service';
+export { createUnixNanoClock } from './unix-clock';
