@@ -36,6 +36,17 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'medianMBPerSec', label: 'median throughput', unit: 'MB/s' },
     ],
   },
+  {
+    name: 'book-apply',
+    description: 'ITCH events through BinaryFILE framing, the view decoder and BookSet.apply (books, trades, change bits), one core, generated day',
+    project: '@tickwire/book',
+    script: 'libs/book/dist-bench/bench/book.bench.js',
+    headline: [
+      { key: 'messages', label: 'messages', unit: '' },
+      { key: 'medianEventsPerSec', label: 'median throughput', unit: 'events/s' },
+      { key: 'medianNsPerEvent', label: 'median cost', unit: 'ns/event' },
+    ],
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

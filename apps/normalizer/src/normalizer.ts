@@ -1,0 +1,186 @@
+import { BookSet, Change, MARKET_CHANGE, NO_CHANGE } from '@tickwire/book';
+import type { Bus, Subscription } from '@tickwire/bus';
+import { ItchMessageView } from '@tickwire/itch';
+import { forEachRawMessage, MarketUpdate, RawBatch, rawSubject, shardOf, tickSubject } from '@tickwire/protocol';
+import type { Logger } from '@tickwire/runtime';
+import { MarketUpdateBuilder, visibleStateFingerprint } from './market-update-builder';
+import type { NormalizerMetrics } from './normalizer-metrics';
+import { UpdateThrottle, type ThrottleTimers } from './update-throttle';
+
+export interface NormalizerOptions {
+  /** Shards this instance consumes (`md.raw.<shard>`) and publishes (`md.tick.<shard>.*`). */
+  readonly shards: readonly number[];
+  readonly shardCount: number;
+  /** Per symbol: at most this many updates per second, conflated in between. */
+  readonly maxUpdatesPerSec: number;
+  readonly depthLevels: number;
+  /** This instance's epoch: a new one whenever the upstream sequence restarts for consumers. */
+  readonly epoch: bigint;
+  readonly nowUnixNs: () => bigint;
+  readonly timers?: ThrottleTimers;
+}
+
+const MAX_LOCATES = 65_536;
+
+/**
+ * md.raw -> books -> md.tick. Every exchange message is applied once (batches are deduplicated by
+ * exchange sequence, so a replay after an ingest restart changes nothing); a symbol whose client-visible
+ * state changed is published through the throttle with the next per-symbol `seq`.
+ */
+export class Normalizer {
+  readonly books: BookSet;
+  private readonly view = new ItchMessageView();
+  private readonly builder: MarketUpdateBuilder;
+  private readonly throttle: UpdateThrottle;
+  private readonly subscriptions: Subscription[] = [];
+  /** Per Stock Locate: last published seq, the subject (cached), ingest time of the newest change, stale flag. */
+  private readonly seqs = new Float64Array(MAX_LOCATES);
+  private readonly subjects: (string | undefined)[] = new Array<string | undefined>(MAX_LOCATES);
+  private readonly ingestTs: bigint[] = new Array<bigint>(MAX_LOCATES).fill(0n);
+  private readonly stale = new Uint8Array(MAX_LOCATES);
+  /** Fingerprint of the last published visible state: an update identical to it is not sent. */
+  private readonly published = new Float64Array(MAX_LOCATES);
+  /** While a batch is applied: the last exchange sequence already applied on its shard. */
+  private batchAppliedUpTo = 0;
+  /** Per shard: last applied exchange sequence and last batch_seq/epoch seen from ingest. */
+  private readonly lastSequence = new Map<number, number>();
+  private readonly lastBatch = new Map<number, { epoch: bigint; batchSeq: bigint }>();
+  /** Market-wide messages come on every shard; apply each once. */
+  private lastMarketWideSequence = 0;
+  private currentIngestTs = 0n;
+  private readonly shardSet: ReadonlySet<number>;
+
+  constructor(
+    private readonly bus: Pick<Bus, 'publish' | 'subscribe'>,
+    private readonly options: NormalizerOptions,
+    private readonly metrics: NormalizerMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.books = new BookSet({ depthLevels: options.depthLevels });
+    this.builder = new MarketUpdateBuilder(options.depthLevels);
+    this.throttle = new UpdateThrottle(1000 / options.maxUpdatesPerSec, this.publish, options.timers);
+    this.shardSet = new Set(options.shards);
+  }
+
+  start(): void {
+    for (const shard of this.options.shards) {
+      this.subscriptions.push(this.bus.subscribe(rawSubject(shard), (data) => this.onBatch(data)));
+    }
+  }
+
+  /** Stops consuming and publishes every pending trailing update. */
+  stop(): void {
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+    this.throttle.flush();
+  }
+
+  /** One `md.raw` batch. Public for tests and benchmarks that feed batches directly. */
+  onBatch(data: Uint8Array): void {
+    let batch: RawBatch;
+    try {
+      batch = RawBatch.decode(data);
+    } catch (error) {
+      this.metrics.badBatches++;
+      this.logger.warn({ event: 'raw.bad_batch', err: error, bytes: data.length }, 'undecodable md.raw batch skipped');
+      return;
+    }
+    const shard = batch.shard;
+    this.checkBatchContinuity(shard, batch);
+    for (const gap of batch.gaps) this.markShardStale(shard, `unrecoverable upstream gap ${gap.fromSeq}..${gap.toSeq}`);
+    this.currentIngestTs = batch.ingestTsNs;
+    this.batchAppliedUpTo = this.lastSequence.get(shard) ?? 0;
+    const visited = forEachRawMessage(batch, this.onMessage);
+    if (visited < 0) {
+      this.metrics.badBatches++;
+      this.logger.warn({ event: 'raw.bad_batch', shard, batchSeq: String(batch.batchSeq) }, 'md.raw batch framing and sequences disagree; whole messages applied, the rest skipped');
+    }
+    const last = batch.firstSequence + batch.sequenceDeltas.reduce((a, b) => a + b, 0);
+    if (batch.sequenceDeltas.length > 0) this.lastSequence.set(shard, Math.max(this.lastSequence.get(shard) ?? 0, last));
+  }
+
+  private readonly onMessage = (sequence: number, bytes: Uint8Array, offset: number, length: number): void => {
+    const view = this.view;
+    if (view.wrap(bytes, offset, length) !== 0) {
+      this.metrics.badMessages++;
+      return;
+    }
+    const locate = view.stockLocate;
+    if (locate === 0) {
+      if (sequence <= this.lastMarketWideSequence) return;
+      this.lastMarketWideSequence = sequence;
+    } else if (sequence <= this.batchAppliedUpTo) {
+      this.metrics.duplicateMessages++;
+      return;
+    }
+    this.metrics.eventsIn++;
+    const changed = this.books.apply(view);
+    if (changed === NO_CHANGE || changed === MARKET_CHANGE) return;
+    this.ingestTs[changed] = this.currentIngestTs;
+    this.metrics.changes++;
+    this.throttle.changed(changed);
+  };
+
+  private readonly publish = (locate: number): void => {
+    const instrument = this.books.instrument(locate);
+    if (!instrument) return;
+    const changed = instrument.changes & 0xff;
+    const subject = (this.subjects[locate] ??= tickSubject(shardOf(instrument.symbol, this.options.shardCount), instrument.symbol));
+    const seq = this.seqs[locate]! + 1;
+    const update = this.builder.build(instrument, changed, {
+      seq: BigInt(seq),
+      epoch: this.options.epoch,
+      ingestTsNs: this.ingestTs[locate]!,
+      publishTsNs: this.options.nowUnixNs(),
+      stale: this.stale[locate] === 1,
+    });
+    this.books.takeChanges(locate);
+    const fingerprint = visibleStateFingerprint(update);
+    if (update.trades.length === 0 && fingerprint === this.published[locate]) {
+      // Changes inside the window cancelled out (or only directory attributes changed): nothing to send.
+      this.metrics.noopUpdatesSkipped++;
+      return;
+    }
+    this.published[locate] = fingerprint;
+    this.seqs[locate] = seq;
+    this.bus.publish(subject, MarketUpdate.encode(update).finish());
+    this.metrics.updatesOut++;
+    this.metrics.observeLatency(update.publishTsNs - update.ingestTsNs);
+  };
+
+  private checkBatchContinuity(shard: number, batch: RawBatch): void {
+    const previous = this.lastBatch.get(shard);
+    this.lastBatch.set(shard, { epoch: batch.epoch, batchSeq: batch.batchSeq });
+    if (!previous || previous.epoch !== batch.epoch) return;
+    if (batch.batchSeq !== previous.batchSeq + 1n) {
+      this.metrics.lostBatches++;
+      this.markShardStale(shard, `md.raw batches ${previous.batchSeq + 1n}..${batch.batchSeq - 1n} lost`);
+    }
+  }
+
+  /** Flags every instrument of the shard stale and tells clients through an update. */
+  private markShardStale(shard: number, reason: string): void {
+    if (!this.shardSet.has(shard)) return;
+    let marked = 0;
+    for (const instrument of this.books.allInstruments()) {
+      if (this.stale[instrument.locate] === 1 || shardOf(instrument.symbol, this.options.shardCount) !== shard) continue;
+      this.stale[instrument.locate] = 1;
+      instrument.changes |= Change.STATUS; // an update carrying stale = true
+      this.throttle.changed(instrument.locate);
+      marked++;
+    }
+    this.metrics.staleBooks += marked;
+    this.logger.warn({ event: 'books.stale', shard, reason, instruments: marked }, `shard ${shard} books marked stale: ${reason}`);
+  }
+
+  /** Instruments flagged stale (for metrics). */
+  get staleCount(): number {
+    let count = 0;
+    for (const instrument of this.books.allInstruments()) count += this.stale[instrument.locate]!;
+    return count;
+  }
+
+  /** Whether any shard given to this instance is outside 0..shardCount-1 (config error). */
+  static invalidShards(shards: readonly number[], shardCount: number): number[] {
+    return shards.filter((shard) => shard < 0 || shard >= shardCount);
+  }
+}

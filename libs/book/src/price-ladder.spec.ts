@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { PriceLadder } from './price-ladder';
+
+function rows(l: PriceLadder): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let r = 0; r < l.length; r++) out.push([l.priceAt(r), l.sizeAt(r), l.ordersAt(r)]);
+  return out;
+}
+
+describe('PriceLadder', () => {
+  it('orders bids best (highest) first and asks best (lowest) first', () => {
+    const bids = new PriceLadder(true, 2);
+    const asks = new PriceLadder(false, 2);
+    for (const p of [100, 300, 200, 50]) {
+      bids.adjust(p, 10, 1);
+      asks.adjust(p, 10, 1);
+    }
+    expect(rows(bids).map((r) => r[0])).toEqual([300, 200, 100, 50]);
+    expect(rows(asks).map((r) => r[0])).toEqual([50, 100, 200, 300]);
+    expect([bids.bestPrice, asks.bestPrice, bids.bestSize, asks.bestOrders]).toEqual([300, 50, 10, 1]);
+  });
+
+  it('returns the rank touched: after insertion, before removal; -1 when nothing changed', () => {
+    const bids = new PriceLadder(true);
+    expect(bids.adjust(100, 10, 1)).toBe(0);
+    expect(bids.adjust(90, 10, 1)).toBe(1);
+    expect(bids.adjust(110, 10, 1)).toBe(0);
+    expect(bids.adjust(90, 5, 1)).toBe(2);
+    expect(bids.adjust(90, -15, -2)).toBe(2);
+    expect(bids.adjust(100, 0, 0)).toBe(-1);
+    expect(bids.adjust(95, -1, -1)).toBe(-1); // no such level
+    expect(bids.rankOf(100)).toBe(1);
+    expect(bids.rankOf(95)).toBe(-1);
+    expect(rows(bids)).toEqual([[110, 10, 1], [100, 10, 1]]);
+  });
+
+  it('empty side: price and size 0', () => {
+    const asks = new PriceLadder(false);
+    expect([asks.length, asks.bestPrice, asks.bestSize, asks.bestOrders]).toEqual([0, 0, 0, 0]);
+    asks.adjust(0xffffffff, 1, 1);
+    expect(asks.bestPrice).toBe(0xffffffff);
+    asks.clear();
+    expect(asks.length).toBe(0);
+  });
+
+  it('matches a naive sorted map under random level changes, deep books included', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 1000 }), fc.boolean()), { maxLength: 300 }), (isBid, ops) => {
+        const ladder = new PriceLadder(isBid, 1);
+        const naive = new Map<number, [number, number]>();
+        for (const [tick, shares, add] of ops) {
+          const price = tick * 100;
+          const level = naive.get(price);
+          const sorted = () => [...naive.keys()].sort((a, b) => (isBid ? b - a : a - b));
+          if (add) {
+            naive.set(price, level ? [level[0] + shares, level[1] + 1] : [shares, 1]);
+            expect(ladder.adjust(price, shares, 1)).toBe(sorted().indexOf(price));
+          } else if (level) {
+            const rank = sorted().indexOf(price);
+            const removeOrder = level[1] === 1 || shares % 2 === 0 ? -1 : 0;
+            const take = removeOrder === -1 && level[1] === 1 ? level[0] : Math.min(shares, level[0]);
+            if (level[1] + removeOrder === 0) naive.delete(price);
+            else naive.set(price, [level[0] - take, level[1] + removeOrder]);
+            expect(ladder.adjust(price, -take, removeOrder)).toBe(take === 0 && removeOrder === 0 ? -1 : rank);
+          }
+        }
+        const expected = [...naive.entries()].sort((a, b) => (isBid ? b[0] - a[0] : a[0] - b[0])).map(([p, [s, c]]) => [p, s, c]);
+        expect(rows(ladder)).toEqual(expected);
+      }),
+    );
+  });
+});
