@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { Kvm } from '@nats-io/kv';
 import { connectNatsBus } from '@tickwire/bus';
 import { createUnixNanoClock, DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
+import { LeaderLease } from './leader-lease';
 import { Normalizer } from './normalizer';
 import { startNormalizer } from './normalizer-service';
 
@@ -9,6 +12,9 @@ const config = defineConfig({
   SHARDS: env.intRanges({ min: 0, max: 1023, default: '0-15', doc: 'shards this instance consumes and publishes, e.g. 0-7 or 0-3,8' }),
   MAX_UPDATES_PER_SEC: env.int({ min: 1, max: 1000, default: 20, doc: 'per symbol: updates per second at most, conflated in between (leading and trailing edge)' }),
   DEPTH_LEVELS: env.int({ min: 1, max: 50, default: 10, doc: 'price levels per side in each update' }),
+  LEASE_KEY: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: 'high availability: instances with the same key share one lease (NATS KV, needs JetStream); the holder publishes, the others stand by hot' }),
+  LEASE_TTL: env.duration({ default: '3s', doc: 'lease lifetime: a standby takes over this long after the active dies (at once on a clean shutdown)' }),
+  LEASE_BUCKET: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, default: 'tickwire_normalizer_leases', doc: 'NATS KV bucket holding the leases' }),
 });
 
 void runService({
@@ -35,12 +41,24 @@ void runService({
         // A fresh instance starts a new epoch: its seq numbers restart at 1.
         epoch: BigInt(Date.now()),
         nowUnixNs: createUnixNanoClock(),
+        standby: cfg.LEASE_KEY !== undefined,
       },
       ctx.registry,
       logger,
     );
     logger.info({ event: 'normalizer.consuming', shards: cfg.SHARDS }, `consuming md.raw shards ${cfg.SHARDS.join(',')}`);
-    ctx.onShutdown('drain', () => normalizer.stop(), 'normalizer');
+    if (cfg.LEASE_KEY !== undefined) {
+      const bucket = await new Kvm(bus.connection).create(cfg.LEASE_BUCKET, { ttl: cfg.LEASE_TTL, history: 1 });
+      const lease = new LeaderLease(bucket, cfg.LEASE_KEY, `${process.pid}-${randomUUID()}`, cfg.LEASE_TTL, { onAcquired: () => normalizer.becomeActive(), onLost: () => normalizer.becomeStandby() }, logger);
+      lease.start();
+      // Publish the last trailing updates first, then hand the lease over.
+      ctx.onShutdown('drain', async () => {
+        normalizer.stop();
+        await lease.release();
+      }, 'normalizer');
+    } else {
+      ctx.onShutdown('drain', () => normalizer.stop(), 'normalizer');
+    }
     ctx.onShutdown('close-adapters', () => bus.drain(), 'bus');
   },
 });

@@ -1,7 +1,7 @@
-import { BookSet, Change, MARKET_CHANGE, NO_CHANGE } from '@tickwire/book';
+import { BookSet, Change, MARKET_CHANGE, NO_CHANGE, type Instrument } from '@tickwire/book';
 import type { Bus, Subscription } from '@tickwire/bus';
 import { ItchMessageView } from '@tickwire/itch';
-import { forEachRawMessage, MarketUpdate, RawBatch, rawSubject, shardOf, tickSubject } from '@tickwire/protocol';
+import { forEachRawMessage, MarketUpdate, RawBatch, rawSubject, shardOf, tickShardWildcard, tickSubject } from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
 import { MarketUpdateBuilder, visibleStateFingerprint } from './market-update-builder';
 import type { NormalizerMetrics } from './normalizer-metrics';
@@ -16,11 +16,25 @@ export interface NormalizerOptions {
   readonly depthLevels: number;
   /** This instance's epoch: a new one whenever the upstream sequence restarts for consumers. */
   readonly epoch: bigint;
+  /**
+   * Start as a standby (hot: books built, nothing published) watching the active instance's updates,
+   * until `becomeActive()`. Default: active at once (no high availability).
+   */
+  readonly standby?: boolean;
   readonly nowUnixNs: () => bigint;
   readonly timers?: ThrottleTimers;
 }
 
 const MAX_LOCATES = 65_536;
+
+/** After a takeover: prints up to the previous active's last published match number were already sent. */
+function markTradesPublishedThrough(instrument: Instrument, lastMatch: number): void {
+  if (lastMatch === 0) return;
+  const ring = instrument.trades;
+  let n = ring.total;
+  while (n > ring.oldest && ring.matchNumber(n - 1) > lastMatch) n--;
+  instrument.publishedTrades = n;
+}
 
 /**
  * md.raw -> books -> md.tick. Every exchange message is applied once (batches are deduplicated by
@@ -49,6 +63,12 @@ export class Normalizer {
   private lastMarketWideSequence = 0;
   private currentIngestTs = 0n;
   private readonly shardSet: ReadonlySet<number>;
+  private active: boolean;
+  private epoch: bigint;
+  /** While standby: what the active instance published, per symbol, in `observedEpoch`. */
+  private observed = new Map<string, { seq: number; firstSeq: number; fingerprint: number; lastMatch: number }>();
+  private observedEpoch: bigint | undefined;
+  private readonly observers: Subscription[] = [];
 
   constructor(
     private readonly bus: Pick<Bus, 'publish' | 'subscribe'>,
@@ -60,18 +80,100 @@ export class Normalizer {
     this.builder = new MarketUpdateBuilder(options.depthLevels);
     this.throttle = new UpdateThrottle(1000 / options.maxUpdatesPerSec, this.publish, options.timers);
     this.shardSet = new Set(options.shards);
+    this.active = options.standby !== true;
+    this.epoch = options.epoch;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  get currentEpoch(): bigint {
+    return this.epoch;
   }
 
   start(): void {
     for (const shard of this.options.shards) {
       this.subscriptions.push(this.bus.subscribe(rawSubject(shard), (data) => this.onBatch(data)));
     }
+    if (!this.active) this.observePeers();
+  }
+
+  /**
+   * Takes over publishing. The sequence goes on where the previous active left it, in its epoch, when
+   * this standby watched it from every symbol's first update (so it knows every seq the clients saw);
+   * otherwise a new epoch starts (clients resync) so no client ever sees a seq repeat or go back. Then
+   * every symbol whose state differs from what was last published is sent.
+   */
+  becomeActive(): void {
+    if (this.active) return;
+    for (const subscription of this.observers.splice(0)) subscription.unsubscribe();
+    const continuous = this.observedEpoch !== undefined && [...this.observed.values()].every((o) => o.firstSeq === 1);
+    if (continuous) {
+      this.epoch = this.observedEpoch!;
+      for (const [symbol, seen] of this.observed) {
+        const instrument = this.books.instrumentBySymbol(symbol);
+        if (!instrument) continue;
+        this.seqs[instrument.locate] = seen.seq;
+        this.published[instrument.locate] = seen.fingerprint;
+        markTradesPublishedThrough(instrument, seen.lastMatch);
+      }
+    } else {
+      const floor = this.observedEpoch === undefined ? 0n : this.observedEpoch + 1n;
+      this.epoch = this.options.epoch > floor ? this.options.epoch : floor;
+    }
+    this.active = true;
+    this.logger.info({ event: 'normalizer.active', epoch: String(this.epoch), continued: continuous, symbolsObserved: this.observed.size }, continuous ? 'active: continuing the previous sequence' : 'active: new epoch');
+    for (const instrument of this.books.allInstruments()) this.throttle.changed(instrument.locate);
+  }
+
+  /** Stops publishing at once (the lease was lost) and watches whoever publishes now. */
+  becomeStandby(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.observed = new Map();
+    this.observedEpoch = undefined;
+    this.observePeers();
+    this.logger.warn({ event: 'normalizer.standby' }, 'standby: books kept hot, nothing published');
+  }
+
+  private observePeers(): void {
+    for (const shard of this.options.shards) {
+      this.observers.push(this.bus.subscribe(tickShardWildcard(shard), (data) => this.onPeerUpdate(data)));
+    }
+  }
+
+  private onPeerUpdate(data: Uint8Array): void {
+    let update: MarketUpdate;
+    try {
+      update = MarketUpdate.decode(data);
+    } catch {
+      return;
+    }
+    if (this.observedEpoch === undefined || update.epoch > this.observedEpoch) {
+      this.observedEpoch = update.epoch;
+      this.observed = new Map();
+    } else if (update.epoch < this.observedEpoch) {
+      return;
+    }
+    const seq = Number(update.seq);
+    const lastMatch = update.trades.length > 0 ? Number(update.trades[update.trades.length - 1]!.matchNumber) : 0;
+    const seen = this.observed.get(update.symbol);
+    if (seen) {
+      if (seq > seen.seq) {
+        seen.seq = seq;
+        seen.fingerprint = visibleStateFingerprint(update);
+        if (lastMatch > 0) seen.lastMatch = lastMatch;
+      }
+    } else {
+      this.observed.set(update.symbol, { seq, firstSeq: seq, fingerprint: visibleStateFingerprint(update), lastMatch });
+    }
   }
 
   /** Stops consuming and publishes every pending trailing update. */
   stop(): void {
-    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
-    this.throttle.flush();
+    for (const subscription of [...this.subscriptions.splice(0), ...this.observers.splice(0)]) subscription.unsubscribe();
+    if (this.active) this.throttle.flush();
   }
 
   /** One `md.raw` batch. Public for tests and benchmarks that feed batches directly. */
@@ -117,18 +219,19 @@ export class Normalizer {
     if (changed === NO_CHANGE || changed === MARKET_CHANGE) return;
     this.ingestTs[changed] = this.currentIngestTs;
     this.metrics.changes++;
-    this.throttle.changed(changed);
+    // A standby keeps the change bits; they are published if it becomes active.
+    if (this.active) this.throttle.changed(changed);
   };
 
   private readonly publish = (locate: number): void => {
     const instrument = this.books.instrument(locate);
-    if (!instrument) return;
+    if (!instrument || !this.active) return;
     const changed = instrument.changes & 0xff;
     const subject = (this.subjects[locate] ??= tickSubject(shardOf(instrument.symbol, this.options.shardCount), instrument.symbol));
     const seq = this.seqs[locate]! + 1;
     const update = this.builder.build(instrument, changed, {
       seq: BigInt(seq),
-      epoch: this.options.epoch,
+      epoch: this.epoch,
       ingestTsNs: this.ingestTs[locate]!,
       publishTsNs: this.options.nowUnixNs(),
       stale: this.stale[locate] === 1,
@@ -165,7 +268,7 @@ export class Normalizer {
       if (this.stale[instrument.locate] === 1 || shardOf(instrument.symbol, this.options.shardCount) !== shard) continue;
       this.stale[instrument.locate] = 1;
       instrument.changes |= Change.STATUS; // an update carrying stale = true
-      this.throttle.changed(instrument.locate);
+      if (this.active) this.throttle.changed(instrument.locate);
       marked++;
     }
     this.metrics.staleBooks += marked;

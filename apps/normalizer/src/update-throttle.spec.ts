@@ -75,6 +75,27 @@ describe('UpdateThrottle', () => {
     ]);
   });
 
+  it('opens the next window when an update actually went out, so slow emits cannot shorten it', () => {
+    const timers = new FakeTimers();
+    const emitted: [number, number][] = [];
+    let emitCostMs = 0;
+    const throttle = new UpdateThrottle(50, (key) => {
+      emitted.push([timers.now, key]);
+      timers.now += emitCostMs; // building and encoding takes time when many updates are due at once
+    }, timers);
+    throttle.changed(1);
+    throttle.changed(2); // both windows end at 50
+    throttle.changed(1);
+    throttle.changed(2); // both pending
+    emitCostMs = 3;
+    timers.advance(50); // key 1 goes out at 50, key 2 at 53
+    throttle.changed(2);
+    timers.advance(200);
+    const key2 = emitted.filter(([, key]) => key === 2).map(([at]) => at);
+    expect(key2.length).toBe(3);
+    for (let i = 1; i < key2.length; i++) expect(key2[i]! - key2[i - 1]!).toBeGreaterThanOrEqual(50);
+  });
+
   it('flush() sends every pending trailing update now (shutdown, failover)', () => {
     const { throttle, emitted, timers } = setup(1);
     throttle.changed(1);

@@ -53,14 +53,13 @@ export class UpdateThrottle {
 
   /** Sends every pending update now (shutdown, handing over to a standby). Windows restart from now. */
   flush(): void {
-    const now = this.timers.nowMs();
     const count = this.size;
     for (let i = 0; i < count; i++) {
       const key = this.queue[(this.head + i) % this.queue.length]!;
       if (this.pending[key] === 1) {
         this.pending[key] = 0;
         this.emit(key);
-        this.windowEnd[key] = now + this.intervalMs;
+        this.windowEnd[key] = this.timers.nowMs() + this.intervalMs;
       }
     }
     // Restarted windows now end later than untouched ones: rebuild the queue order.
@@ -97,7 +96,9 @@ export class UpdateThrottle {
       if (this.pending[key] === 1) {
         this.pending[key] = 0;
         this.emit(key);
-        this.open(key, now);
+        // The window starts when the update went out, not when the timer fired: with many keys due at
+        // once, later ones are sent a little later, and their next window must start from that.
+        this.open(key, this.timers.nowMs());
       } else {
         this.windowEnd[key] = CLOSED;
       }

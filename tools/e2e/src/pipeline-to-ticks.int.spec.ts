@@ -1,28 +1,13 @@
-import { BookSet } from '@tickwire/book';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { waitUntil } from '@tickwire/bus/testing';
-import { ItchMessageView } from '@tickwire/itch';
-import { MarketDayGenerator } from '@tickwire/market-sim';
 import { allTicksWildcard, MarketUpdate } from '@tickwire/protocol';
 import { findFreePort, startNats, type TestServer } from '@tickwire/testing';
+import { referenceBooks } from './reference-books';
 import { ServiceProcess } from './service-process';
 
 const DAY = { SEED: '7', SYMBOLS: '50', MESSAGES: '100000', RATE: '20000' };
 const MAX_UPDATES_PER_SEC = 20;
 const DEPTH = 5;
-
-/** The same day applied, unthrottled, to a reference book set in this process. */
-function referenceBooks(): BookSet {
-  const books = new BookSet({ depthLevels: DEPTH });
-  const generator = new MarketDayGenerator({ seed: Number(DAY.SEED), symbols: Number(DAY.SYMBOLS), messages: Number(DAY.MESSAGES), messagesPerSecond: Number(DAY.RATE) });
-  const view = new ItchMessageView();
-  const scratch = new Uint8Array(64);
-  for (let length = generator.nextInto(scratch, 0); length > 0; length = generator.nextInto(scratch, 0)) {
-    view.wrap(scratch, 0, length);
-    books.apply(view);
-  }
-  return books;
-}
 
 describe('exchange-sim -> ingest -> normalizer -> NATS md.tick (processes, real NATS)', () => {
   let nats: TestServer;
@@ -60,7 +45,7 @@ describe('exchange-sim -> ingest -> normalizer -> NATS md.tick (processes, real 
     running.push(ingest);
     await ingest.waitFor('feed.end_of_session', 120_000);
 
-    const reference = referenceBooks();
+    const reference = referenceBooks(DAY, DEPTH);
     const lastMatches = (symbol: string): boolean => {
       const last = bySymbol.get(symbol)?.at(-1);
       const book = reference.instrumentBySymbol(symbol)!;
@@ -73,7 +58,7 @@ describe('exchange-sim -> ingest -> normalizer -> NATS md.tick (processes, real 
     for (const [symbol, updates] of bySymbol) {
       expect({ symbol, seqs: updates.every((u, i) => Number(u.seq) === i + 1) }).toEqual({ symbol, seqs: true });
       const times = updates.map((u) => Number(u.publishTsNs) / 1e6);
-      const tooClose = times.filter((t, i) => i > 0 && t - times[i - 1]! < 1000 / MAX_UPDATES_PER_SEC - 1);
+      const tooClose = times.flatMap((t, i) => (i > 0 && t - times[i - 1]! < 1000 / MAX_UPDATES_PER_SEC - 1 ? [{ at: i, gapMs: t - times[i - 1]!, seq: Number(updates[i]!.seq), changed: updates[i]!.changed, prevChanged: updates[i - 1]!.changed }] : []));
       expect({ symbol, tooClose }).toEqual({ symbol, tooClose: [] });
     }
     for (const instrument of traded) {

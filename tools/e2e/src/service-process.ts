@@ -56,6 +56,11 @@ export class ServiceProcess {
     return String(line['url'] ?? `http://127.0.0.1:${String(line['port'])}`);
   }
 
+  /** Kills without a chance to clean up (a crash, an OOM kill). */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
   /** SIGTERM, then the exit code. */
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
