@@ -1,5 +1,6 @@
 import { connectNatsBus } from '@tickwire/bus';
 import { FEED_URL_FORMS, openFeedSource } from '@tickwire/feed-net';
+import { DEFAULT_RAW_STREAM, RAW_STREAM_MAX_AGE_MS, rawWildcard } from '@tickwire/protocol';
 import { DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
 import { startIngest } from './ingest-service';
 import { DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_MESSAGES } from './raw-batcher';
@@ -10,6 +11,7 @@ const config = defineConfig({
   SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.raw / md.tick shards (fixed for a deployment)' }),
   BATCH_MAX_MESSAGES: env.int({ min: 1, max: 65_535, default: DEFAULT_BATCH_MAX_MESSAGES, doc: 'close a shard batch at this many messages' }),
   BATCH_MAX_BYTES: env.int({ min: 1_024, max: 900 * 1024, default: DEFAULT_BATCH_MAX_BYTES, doc: 'close a shard batch at this many bytes' }),
+  RAW_STREAM: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: `JetStream stream keeping the day's md.raw for normalizer restarts (e.g. ${DEFAULT_RAW_STREAM}); created if missing; needs JetStream` }),
 });
 
 void runService({
@@ -20,6 +22,11 @@ void runService({
     const source = openFeedSource(cfg.SOURCE);
     readiness.register('bus');
     const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-ingest', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
+    if (cfg.RAW_STREAM !== undefined) {
+      // Before the first publish, so the stream holds the whole day.
+      await bus.ensureStream(cfg.RAW_STREAM, [rawWildcard], RAW_STREAM_MAX_AGE_MS);
+      logger.info({ event: 'raw_stream.ready', stream: cfg.RAW_STREAM }, `md.raw is kept in stream ${cfg.RAW_STREAM}`);
+    }
     readiness.set('bus', true);
     bus.onStatus((status, detail) => {
       readiness.set('bus', status === 'connected', `bus ${status}`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
 import { connectNatsBus } from '@tickwire/bus';
 import { createUnixNanoClock, DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
+import { DEFAULT_RAW_STREAM } from '@tickwire/protocol';
 import { LeaderLease } from './leader-lease';
 import { Normalizer } from './normalizer';
 import { startNormalizer } from './normalizer-service';
@@ -14,6 +15,7 @@ const config = defineConfig({
   DEPTH_LEVELS: env.int({ min: 1, max: 50, default: 10, doc: 'price levels per side in each update' }),
   LEASE_KEY: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: 'high availability: instances with the same key share one lease (NATS KV, needs JetStream); the holder publishes, the others stand by hot' }),
   LEASE_TTL: env.duration({ default: '3s', doc: 'lease lifetime: a standby takes over this long after the active dies (at once on a clean shutdown)' }),
+  RAW_STREAM: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: `JetStream stream with the day's md.raw (ingest's RAW_STREAM, e.g. ${DEFAULT_RAW_STREAM}): replayed on start so a restart rebuilds the books` }),
   LEASE_BUCKET: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, default: 'tickwire_normalizer_leases', doc: 'NATS KV bucket holding the leases' }),
 });
 
@@ -42,6 +44,7 @@ void runService({
         epoch: BigInt(Date.now()),
         nowUnixNs: createUnixNanoClock(),
         standby: cfg.LEASE_KEY !== undefined,
+        ...(cfg.RAW_STREAM === undefined ? {} : { rawStream: cfg.RAW_STREAM }),
       },
       ctx.registry,
       logger,

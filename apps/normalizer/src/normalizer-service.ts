@@ -1,10 +1,10 @@
-import type { Bus } from '@tickwire/bus';
+import type { Bus, StreamReplay } from '@tickwire/bus';
 import type { Logger, Registry } from '@tickwire/runtime';
 import { Normalizer, type NormalizerOptions } from './normalizer';
 import { NormalizerMetrics } from './normalizer-metrics';
 
 /** Wires a `Normalizer` with its metrics. `main.ts` passes real adapters; tests pass in-memory ones. */
-export function startNormalizer(bus: Pick<Bus, 'publish' | 'subscribe'>, options: NormalizerOptions, registry: Registry, logger: Logger): Normalizer {
+export function startNormalizer(bus: Pick<Bus, 'publish' | 'subscribe'> & Partial<StreamReplay>, options: NormalizerOptions, registry: Registry, logger: Logger): Normalizer {
   // The gauges read the normalizer, which needs the metrics first: a holder closes the loop.
   const holder: { normalizer?: Normalizer } = {};
   const metrics = new NormalizerMetrics(registry, {
@@ -14,6 +14,6 @@ export function startNormalizer(bus: Pick<Bus, 'publish' | 'subscribe'>, options
   });
   const normalizer = new Normalizer(bus, options, metrics, logger);
   holder.normalizer = normalizer;
-  normalizer.start();
+  normalizer.start().catch((error: unknown) => logger.error({ event: 'normalizer.start_failed', err: error }, 'could not start consuming'));
   return normalizer;
 }

@@ -1,5 +1,5 @@
 import { BookSet, Change, MARKET_CHANGE, NO_CHANGE, type Instrument } from '@tickwire/book';
-import type { Bus, Subscription } from '@tickwire/bus';
+import { canReplay, type Bus, type StreamReplay, type Subscription } from '@tickwire/bus';
 import { ItchMessageView } from '@tickwire/itch';
 import { forEachRawMessage, MarketUpdate, RawBatch, rawSubject, shardOf, tickShardWildcard, tickSubject } from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
@@ -23,6 +23,11 @@ export interface NormalizerOptions {
   readonly standby?: boolean;
   readonly nowUnixNs: () => bigint;
   readonly timers?: ThrottleTimers;
+  /**
+   * JetStream stream holding the day's md.raw (ingest's `RAW_STREAM`): the instance replays its shards
+   * from it on start, so a restarted normalizer rebuilds its books; it publishes nothing until caught up.
+   */
+  readonly rawStream?: string;
 }
 
 const MAX_LOCATES = 65_536;
@@ -69,9 +74,11 @@ export class Normalizer {
   private observed = new Map<string, { seq: number; firstSeq: number; fingerprint: number; lastMatch: number }>();
   private observedEpoch: bigint | undefined;
   private readonly observers: Subscription[] = [];
+  /** True while replaying the stream's backlog: books are rebuilt, nothing is published. */
+  private replaying = false;
 
   constructor(
-    private readonly bus: Pick<Bus, 'publish' | 'subscribe'>,
+    private readonly bus: Pick<Bus, 'publish' | 'subscribe'> & Partial<StreamReplay>,
     private readonly options: NormalizerOptions,
     private readonly metrics: NormalizerMetrics,
     private readonly logger: Logger,
@@ -92,11 +99,28 @@ export class Normalizer {
     return this.epoch;
   }
 
-  start(): void {
-    for (const shard of this.options.shards) {
-      this.subscriptions.push(this.bus.subscribe(rawSubject(shard), (data) => this.onBatch(data)));
-    }
+  /** Resolves once consuming (after the stream backlog was requested, when replaying). */
+  async start(): Promise<void> {
     if (!this.active) this.observePeers();
+    const stream = this.options.rawStream;
+    if (stream === undefined) {
+      for (const shard of this.options.shards) this.subscriptions.push(this.bus.subscribe(rawSubject(shard), (data) => this.onBatch(data)));
+      return;
+    }
+    if (!canReplay(this.bus)) throw new Error('rawStream needs a bus that can replay streams (NATS with JetStream)');
+    this.replaying = true;
+    let pending = this.options.shards.length;
+    const started = Date.now();
+    const onCaughtUp = (): void => {
+      if (--pending > 0) return;
+      this.replaying = false;
+      this.logger.info({ event: 'normalizer.caught_up', stream, instruments: this.books.allInstruments().length, ms: Date.now() - started }, 'replayed the day from the stream; publishing');
+      // Everything visible is news to clients of this (new) epoch.
+      if (this.active) for (const instrument of this.books.allInstruments()) this.throttle.changed(instrument.locate);
+    };
+    for (const shard of this.options.shards) {
+      this.subscriptions.push(await this.bus.replay(stream, rawSubject(shard), (data) => this.onBatch(data), onCaughtUp));
+    }
   }
 
   /**
@@ -123,6 +147,10 @@ export class Normalizer {
       this.epoch = this.options.epoch > floor ? this.options.epoch : floor;
     }
     this.active = true;
+    if (this.replaying) {
+      this.logger.info({ event: 'normalizer.active', epoch: String(this.epoch), replaying: true }, 'active: publishing once the replay has caught up');
+      return;
+    }
     this.logger.info({ event: 'normalizer.active', epoch: String(this.epoch), continued: continuous, symbolsObserved: this.observed.size }, continuous ? 'active: continuing the previous sequence' : 'active: new epoch');
     for (const instrument of this.books.allInstruments()) this.throttle.changed(instrument.locate);
   }
@@ -219,13 +247,13 @@ export class Normalizer {
     if (changed === NO_CHANGE || changed === MARKET_CHANGE) return;
     this.ingestTs[changed] = this.currentIngestTs;
     this.metrics.changes++;
-    // A standby keeps the change bits; they are published if it becomes active.
-    if (this.active) this.throttle.changed(changed);
+    // A standby or a replay keeps the change bits; they are published once it is active and caught up.
+    if (this.active && !this.replaying) this.throttle.changed(changed);
   };
 
   private readonly publish = (locate: number): void => {
     const instrument = this.books.instrument(locate);
-    if (!instrument || !this.active) return;
+    if (!instrument || !this.active || this.replaying) return;
     const changed = instrument.changes & 0xff;
     const subject = (this.subjects[locate] ??= tickSubject(shardOf(instrument.symbol, this.options.shardCount), instrument.symbol));
     const seq = this.seqs[locate]! + 1;
@@ -268,7 +296,7 @@ export class Normalizer {
       if (this.stale[instrument.locate] === 1 || shardOf(instrument.symbol, this.options.shardCount) !== shard) continue;
       this.stale[instrument.locate] = 1;
       instrument.changes |= Change.STATUS; // an update carrying stale = true
-      if (this.active) this.throttle.changed(instrument.locate);
+      if (this.active && !this.replaying) this.throttle.changed(instrument.locate);
       marked++;
     }
     this.metrics.staleBooks += marked;

@@ -52,5 +52,23 @@ export interface Closable {
   close(): Promise<void>;
 }
 
+/**
+ * Replay of a subject's history (NATS JetStream): an optional capability, not part of `Bus`. The NATS
+ * adapter has it; the in-memory one does not (embedded mode has no history to replay).
+ */
+export interface StreamReplay {
+  /** Makes sure stream `name` keeps what is published on `subjects` for `maxAgeMs` (idempotent). */
+  ensureStream(name: string, subjects: readonly string[], maxAgeMs: number): Promise<void>;
+  /**
+   * Delivers, in order, every message the stream holds on `subject`, then new ones as they come.
+   * `onCaughtUp` is called once, when the messages held at the call have all been delivered.
+   */
+  replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<Subscription>;
+}
+
+export function canReplay(bus: object): bus is StreamReplay {
+  return typeof (bus as Partial<StreamReplay>).replay === 'function' && typeof (bus as Partial<StreamReplay>).ensureStream === 'function';
+}
+
 /** What services hold: a bus they can drain at shutdown. */
 export type ManagedBus = Bus & Drainable & Closable;

@@ -78,3 +78,8 @@ export function parseTickSubject(subject: string): TickSubject | undefined {
   const symbol = tryUnescapeSymbolToken(subject.slice(dot + 1));
   return symbol === undefined ? undefined : { shard, symbol };
 }
+
+/** JetStream stream that keeps the day's md.raw so a restarted normalizer can rebuild its books. */
+export const DEFAULT_RAW_STREAM = 'MD_RAW';
+/** How long the raw stream keeps messages: a trading day and its margins. */
+export const RAW_STREAM_MAX_AGE_MS = 24 * 3600 * 1000;

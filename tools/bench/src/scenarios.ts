@@ -47,6 +47,17 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'medianNsPerEvent', label: 'median cost', unit: 'ns/event' },
     ],
   },
+  {
+    name: 'normalizer',
+    description: 'the whole normalizer on one core: md.raw batch decode, books, change bits, throttle (20/s per symbol), MarketUpdate encode and publish (in-memory bus)',
+    project: '@tickwire/normalizer',
+    script: 'apps/normalizer/dist-bench/bench/normalizer.bench.js',
+    headline: [
+      { key: 'messages', label: 'events', unit: '' },
+      { key: 'medianEventsPerSec', label: 'median throughput', unit: 'events/s' },
+      { key: 'updatesPublished', label: 'updates published', unit: '' },
+    ],
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -1,6 +1,7 @@
 import { connect, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Bus, BusStatus, BusStatusListener, Closable, Drainable, MessageHandler, RequestOptions, SubscribeOptions, Subscription } from '../bus';
+import { DiscardPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import type { Bus, BusStatus, BusStatusListener, Closable, Drainable, MessageHandler, RequestOptions, StreamReplay, SubscribeOptions, Subscription } from '../bus';
 import { BusError } from '../errors';
 import type { HandlerErrorReporter } from '../memory/memory-bus';
 import { StatusListeners } from '../status-listeners';
@@ -67,7 +68,7 @@ class NatsSubscription implements Subscription {
   }
 }
 
-export class NatsBus implements Bus, Drainable, Closable {
+export class NatsBus implements Bus, Drainable, Closable, StreamReplay {
   private readonly statusListeners = new StatusListeners('connected');
   private accepting = true;
 
@@ -146,6 +147,41 @@ export class NatsBus implements Bus, Drainable, Closable {
   async close(): Promise<void> {
     this.accepting = false;
     if (!this.connection.isClosed()) await this.connection.close();
+  }
+
+  async ensureStream(name: string, subjects: readonly string[], maxAgeMs: number): Promise<void> {
+    const manager = await jetstreamManager(this.connection);
+    try {
+      await manager.streams.info(name);
+    } catch {
+      await manager.streams.add({ name, subjects: [...subjects], max_age: maxAgeMs * 1_000_000, storage: StorageType.File, discard: DiscardPolicy.Old });
+    }
+  }
+
+  async replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<Subscription> {
+    assertSubscribeSubject(subject);
+    const manager = await jetstreamManager(this.connection);
+    // The backlog is everything up to the last message on the subject at this moment.
+    const last = await manager.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null);
+    const backlogEnd = last?.seq ?? 0;
+    let caughtUp = backlogEnd === 0;
+    if (caughtUp) onCaughtUp();
+    const consumer = await jetstream(this.connection).consumers.get(stream, { filter_subjects: subject });
+    const report = this.onHandlerError;
+    const messages = await consumer.consume({
+      callback: (message) => {
+        try {
+          handler(message.data, message.subject, undefined);
+        } catch (error) {
+          report(error, message.subject);
+        }
+        if (!caughtUp && message.seq >= backlogEnd) {
+          caughtUp = true;
+          onCaughtUp();
+        }
+      },
+    });
+    return new NatsSubscription(subject, undefined, { unsubscribe: () => void messages.stop() });
   }
 
   private async watchStatus(): Promise<void> {
