@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BinaryFileFramer, ItchMessageView } from '@tickwire/itch';
-import { BookSet, Change } from '@tickwire/book';
+import { BookSet } from '@tickwire/book';
 import { InMemoryBroker } from '@tickwire/bus';
-import { MarketUpdate, RawBatch, UpdateField, allTicksWildcard, parseTickSubject, shardOf } from '@tickwire/protocol';
+import { MarketUpdate, RawBatch, allTicksWildcard, parseTickSubject, shardOf } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { FakeTimers } from '../test/fake-timers';
 import { rawBatchesFromFile } from '../test/raw-batches';
@@ -135,11 +135,5 @@ describe('Normalizer on the RITCH sample', () => {
     });
     expect(updates).toEqual([]);
     expect(logLines.some((l) => l.event === 'raw.bad_batch')).toBe(true);
-  });
-});
-
-describe('field bits', () => {
-  it("the book's change bits are the wire's UpdateField bits, so the normalizer passes them through", () => {
-    expect({ LTP: Change.LTP, QUOTE: Change.QUOTE, OHLC: Change.OHLC, VOLUME: Change.VOLUME, VWAP: Change.VWAP, DEPTH: Change.DEPTH, TRADES: Change.TRADES, STATUS: Change.STATUS }).toEqual({ ...UpdateField });
   });
 });

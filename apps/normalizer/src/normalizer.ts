@@ -1,7 +1,7 @@
 import { BookSet, Change, MARKET_CHANGE, NO_CHANGE, type Instrument } from '@tickwire/book';
 import { canReplay, type Bus, type StreamReplay, type Subscription } from '@tickwire/bus';
 import { ItchMessageView } from '@tickwire/itch';
-import { forEachRawMessage, MarketUpdate, RawBatch, rawSubject, shardOf, tickShardWildcard, tickSubject } from '@tickwire/protocol';
+import { forEachRawMessage, MarketUpdate, RawBatch, rawSubject, shardOf, tickShardWildcard, tickSubject, UPDATE_FIELDS_ALL } from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
 import { MarketUpdateBuilder, visibleStateFingerprint } from './market-update-builder';
 import type { NormalizerMetrics } from './normalizer-metrics';
@@ -254,7 +254,7 @@ export class Normalizer {
   private readonly publish = (locate: number): void => {
     const instrument = this.books.instrument(locate);
     if (!instrument || !this.active || this.replaying) return;
-    const changed = instrument.changes & 0xff;
+    const changed = instrument.changes & UPDATE_FIELDS_ALL;
     const subject = (this.subjects[locate] ??= tickSubject(shardOf(instrument.symbol, this.options.shardCount), instrument.symbol));
     const seq = this.seqs[locate]! + 1;
     const update = this.builder.build(instrument, changed, {
