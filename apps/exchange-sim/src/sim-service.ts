@@ -1,13 +1,10 @@
 import { FeedLog, MoldUdp64FeedPublisher, parseEndpoint, SoupBinTcpFeedServer } from '@tickwire/feed-net';
 import { MarketDayGenerator } from '@tickwire/market-sim';
-import type { Logger, Readiness, Registry } from '@tickwire/runtime';
-import { Gauge } from 'prom-client';
-import { METRIC_PREFIX } from '@tickwire/runtime';
+import { gaugeFrom, METRIC_PREFIX, type Logger, type Readiness, type Registry, type ServiceConfig } from '@tickwire/runtime';
 import { writeDayToFile } from './binary-file-output';
 import { ExchangeClock } from './exchange-clock';
 import { FeedPlayer } from './feed-player';
 import type { simConfig } from './sim-config';
-import type { ServiceConfig } from '@tickwire/runtime';
 
 export type SimConfig = ServiceConfig<typeof simConfig>;
 
@@ -49,14 +46,7 @@ export async function startSim(ctx: SimContext): Promise<RunningSim> {
   const { config, logger } = ctx;
   const generator = generatorFor(config);
   const log = new FeedLog();
-  new Gauge({
-    name: `${METRIC_PREFIX}exchange_sim_messages`,
-    help: 'Messages of the day generated and handed to the transport so far',
-    registers: [ctx.registry],
-    collect() {
-      this.set(log.size);
-    },
-  });
+  gaugeFrom(ctx.registry, `${METRIC_PREFIX}exchange_sim_messages`, 'Messages of the day generated and handed to the transport so far', () => log.size);
   ctx.readiness.register('feed');
   logger.info({ event: 'sim.day', mode: config.MODE, seed: config.SEED, symbols: config.SYMBOLS, messages: config.MESSAGES, rate: config.RATE }, 'generating a trading day');
 

@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRIC_PREFIX } from '@tickwire/runtime';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { counterFrom, gaugeFrom, METRIC_PREFIX } from '@tickwire/runtime';
 import type { FeedCounters } from '@tickwire/feed-net';
 import type { BatchObserver } from './raw-batcher';
 
@@ -32,15 +32,7 @@ export class IngestMetrics implements BatchObserver {
         for (let code = 0; code < 256; code++) if (typeCount(code) > 0) this.inc({ type: TYPE_NAMES[code]! }, typeCount(code));
       },
     });
-    new Counter({
-      name: `${prefix}bytes_total`,
-      help: 'ITCH message bytes received (without framing)',
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(totalBytes());
-      },
-    });
+    counterFrom(registry, `${prefix}bytes_total`, 'ITCH message bytes received (without framing)', totalBytes);
     new Counter({
       name: `${prefix}input_errors_total`,
       help: 'Bad input skipped (framing, protocol, malformed messages), by stable error code',
@@ -51,31 +43,14 @@ export class IngestMetrics implements BatchObserver {
         for (const [code, count] of inputErrors()) this.inc({ code }, count);
       },
     });
-    const feedCounter = (name: string, help: string, pick: (c: FeedCounters) => number): void => {
-      new Counter({
-        name: `${prefix}${name}`,
-        help,
-        registers: [registry],
-        collect() {
-          this.reset();
-          this.inc(pick(feed()));
-        },
-      });
-    };
+    const feedCounter = (name: string, help: string, pick: (c: FeedCounters) => number): void => void counterFrom(registry, `${prefix}${name}`, help, () => pick(feed()));
     feedCounter('gaps_detected_total', 'Sequence gaps detected on the feed', (c) => c.gapsDetected);
     feedCounter('messages_recovered_total', 'Messages recovered by retransmission', (c) => c.messagesRecovered);
     feedCounter('gaps_unrecoverable_total', 'Gaps that could not be recovered (marked downstream)', (c) => c.unrecoverableGaps);
     feedCounter('retransmit_requests_total', 'Retransmission requests sent', (c) => c.retransmitRequests);
     feedCounter('duplicates_total', 'Duplicate messages dropped (arbitration, retransmission overlap)', (c) => c.duplicates);
     feedCounter('reconnects_total', 'Feed reconnections', (c) => c.reconnects);
-    new Gauge({
-      name: `${prefix}unroutable_messages`,
-      help: 'Stock messages whose Stock Locate had no directory entry (sent to every shard)',
-      registers: [registry],
-      collect() {
-        this.set(unroutable());
-      },
-    });
+    gaugeFrom(registry, `${prefix}unroutable_messages`, 'Stock messages whose Stock Locate had no directory entry (sent to every shard)', unroutable);
     this.batchMessages = new Histogram({
       name: `${prefix}batch_messages`,
       help: 'Messages per published md.raw batch',

@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRIC_PREFIX } from '@tickwire/runtime';
+import { Histogram, type Registry } from 'prom-client';
+import { counterFrom, gaugeFrom, METRIC_PREFIX } from '@tickwire/runtime';
 
 /**
  * The normalizer's metrics. Hot-path counts are plain fields copied into prom-client at scrape time;
@@ -19,27 +19,8 @@ export class NormalizerMetrics {
 
   constructor(registry: Registry, gauges: { liveOrders: () => number; instruments: () => number; staleInstruments: () => number }) {
     const prefix = `${METRIC_PREFIX}normalizer_`;
-    const counter = (name: string, help: string, read: () => number): void => {
-      new Counter({
-        name: `${prefix}${name}`,
-        help,
-        registers: [registry],
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
-    };
-    const gauge = (name: string, help: string, read: () => number): void => {
-      new Gauge({
-        name: `${prefix}${name}`,
-        help,
-        registers: [registry],
-        collect() {
-          this.set(read());
-        },
-      });
-    };
+    const counter = (name: string, help: string, read: () => number): void => void counterFrom(registry, `${prefix}${name}`, help, read);
+    const gauge = (name: string, help: string, read: () => number): void => void gaugeFrom(registry, `${prefix}${name}`, help, read);
     counter('events_in_total', 'ITCH messages applied to the books', () => this.eventsIn);
     counter('changes_total', 'Messages that changed what a client sees', () => this.changes);
     counter('updates_out_total', 'md.tick updates published', () => this.updatesOut);

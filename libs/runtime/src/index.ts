@@ -29,7 +29,7 @@ export type {
 } from './config';
 export { createLogger, LOG_LEVELS, RUNTIME_EVENTS } from './logger';
 export type { Logger, LogLevel, LoggerOptions } from './logger';
-export { createMetrics, METRIC_PREFIX } from './metrics';
+export { counterFrom, createMetrics, gaugeFrom, METRIC_PREFIX } from './metrics';
 export type { Registry, MetricsOptions } from './metrics';
 export { Readiness } from './readiness';
 export type { ReadinessCondition, ReadinessReport } from './readiness';

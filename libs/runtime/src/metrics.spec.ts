@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { createMetrics, METRIC_PREFIX } from './metrics';
+import { counterFrom, createMetrics, gaugeFrom, METRIC_PREFIX } from './metrics';
 
 describe('createMetrics', () => {
   it('labels every series with the service and includes default process metrics', async () => {
@@ -24,3 +24,22 @@ describe('createMetrics', () => {
     expect(METRIC_PREFIX).toBe('tickwire_');
   });
 });
+
+describe('counterFrom / gaugeFrom', () => {
+  it('report what the service counted, read at scrape time', async () => {
+    const registry = createMetrics({ service: 'demo', defaultMetrics: false });
+    let events = 0;
+    let depth = 7;
+    counterFrom(registry, 'tickwire_demo_events_total', 'Events', () => events);
+    gaugeFrom(registry, 'tickwire_demo_depth', 'Depth', () => depth);
+    events = 41;
+    events++;
+    depth = 3;
+    const text = await registry.metrics();
+    expect(text).toContain('tickwire_demo_events_total{service="demo"} 42');
+    expect(text).toContain('tickwire_demo_depth{service="demo"} 3');
+    events = 50;
+    expect(await registry.metrics()).toContain('tickwire_demo_events_total{service="demo"} 50');
+  });
+});
+

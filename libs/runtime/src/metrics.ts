@@ -1,4 +1,4 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type { Registry } from 'prom-client';
 
@@ -29,4 +29,32 @@ export function createMetrics(options: MetricsOptions): Registry {
   registry.setDefaultLabels({ service: options.service });
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   return registry;
+}
+
+/**
+ * A counter whose value is read when Prometheus scrapes, from a number the hot path keeps itself: an
+ * increment on the hot path is a field store, never a prom-client call. `read` returns the total so far.
+ */
+export function counterFrom(registry: Registry, name: string, help: string, read: () => number): Counter {
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+/** A gauge read when Prometheus scrapes (sizes, ratios, states the service already knows). */
+export function gaugeFrom(registry: Registry, name: string, help: string, read: () => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
 }
