@@ -1,6 +1,7 @@
 // Ingest throughput into a real, local NATS server: BinaryFILE -> check/route/batch -> RawBatch publish,
 // timed until NATS has acknowledged every publish (flush). nats-server's own /varz counters confirm the
 // batches arrived. One scenario: `npm run bench -- ingest-nats [--quick] --json`.
+import { median } from '@tickwire/bench-kit';
 import { statSync } from 'node:fs';
 import { connectNatsBus } from '@tickwire/bus';
 import { BinaryFileSource } from '@tickwire/feed-net';
@@ -22,11 +23,6 @@ interface Varz {
 
 async function varz(url: string): Promise<Varz> {
   return (await (await fetch(`${url}/varz`)).json()) as Varz;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@
 // bits -> throttle (20 updates/s per symbol) -> MarketUpdate encode -> publish on the in-memory bus.
 // The day is generated and cut into md.raw batches first (as ingest would), then timed.
 // One scenario: `npm run bench -- normalizer [--quick] --json`.
+import { median } from '@tickwire/bench-kit';
 import { InMemoryBroker } from '@tickwire/bus';
 import { StockDirectory } from '@tickwire/itch';
 import { MarketDayGenerator } from '@tickwire/market-sim';
@@ -63,10 +64,6 @@ function buildBatches(): Uint8Array[] {
   }
   for (let s = 0; s < SHARDS; s++) close(s);
   return out;
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 async function main(): Promise<void> {

@@ -8,35 +8,16 @@
  *
  *   npm run build-bench && node dist-bench/bench/book.bench.js [--quick] [--messages N] [--runs R] [--symbols S] [--json]
  */
+import { intFlag, median, parseBenchOptions } from '@tickwire/bench-kit';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { BinaryFileFramer, ItchMessageView } from '@tickwire/itch';
 import { MarketDayGenerator, writeBinaryFile } from '@tickwire/market-sim';
 import { BookSet } from '../src/book-set';
 
-interface Options {
-  messages: number;
-  runs: number;
-  symbols: number;
-  chunk: number;
-  json: boolean;
-}
+type Options = ReturnType<typeof parseOptions>;
 
-function parseOptions(argv: readonly string[]): Options {
-  const quick = argv.includes('--quick');
-  const value = (flag: string): number | undefined => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return undefined;
-    const n = Number(argv[i + 1]);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got ${argv[i + 1]}`);
-    return n;
-  };
-  return {
-    messages: value('--messages') ?? (quick ? 1_000_000 : 10_000_000),
-    runs: value('--runs') ?? (quick ? 5 : 7),
-    symbols: value('--symbols') ?? 8000,
-    chunk: value('--chunk') ?? 65_536,
-    json: argv.includes('--json'),
-  };
+function parseOptions(argv: readonly string[]) {
+  return { ...parseBenchOptions(argv, { messages: [10_000_000, 1_000_000], runs: [7, 5] }), symbols: intFlag(argv, '--symbols', 8000), chunk: intFlag(argv, '--chunk', 65_536) };
 }
 
 // --- the measured work (module-level: no closure or object per message) ---
@@ -76,12 +57,6 @@ function runOnce(file: Uint8Array, options: Options, handler: (b: Uint8Array, o:
   const ns = Number(process.hrtime.bigint() - start);
   if (framer.errors !== 0) throw new Error(`framing errors: ${framer.errors}`);
   return { ns, messages: framer.messages, from, to: performance.now() };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -9,6 +9,7 @@
  *   npm run bench -- [--quick] [--messages N] [--runs R]
  *   (or: npx tsc -p tsconfig.bench.json && node dist-bench/bench/generate.bench.js --quick)
  */
+import { median } from '@tickwire/bench-kit';
 import { writeBinaryFile } from '../src/binary-file';
 import { MarketDayGenerator } from '../src/market-day';
 
@@ -18,11 +19,6 @@ function flag(argv: readonly string[], name: string, fallback: number): number {
   const n = Number(argv[i + 1]);
   if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} needs a positive integer, got ${argv[i + 1]}`);
   return n;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 function main(argv: readonly string[]): void {

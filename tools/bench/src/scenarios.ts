@@ -58,6 +58,16 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'updatesPublished', label: 'updates published', unit: '' },
     ],
   },
+  {
+    name: 'market-sim-generate',
+    description: 'the deterministic ITCH day generator: messages/s into a buffer and as an in-memory BinaryFILE',
+    project: '@tickwire/market-sim',
+    script: 'libs/market-sim/dist-bench/bench/generate.bench.js',
+    headline: [
+      { key: 'messages', label: 'messages', unit: '' },
+      { key: 'nextIntoMessagesPerSec', label: 'median generation', unit: 'msg/s' },
+    ],
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {
