@@ -11,6 +11,8 @@ function jestConfig(projectDir, kind) {
     displayName: kind === 'int' ? `${name}:int` : name,
     rootDir: projectDir,
     testEnvironment: 'node',
+    // Every test's name in the output: CI logs show what ran (e.g. the Bus contract on each adapter).
+    verbose: true,
     transform: {
       '^.+\\.ts$': [
         '@swc/jest',
