@@ -1,0 +1,119 @@
+import { DEFAULT_MAX_CANDLES_PER_SYMBOL, type CandleEntry, type Closable, type InstrumentEntry, type Pingable, type PutResult, type SnapshotEntry, type SnapshotStore, type StoredSnapshot } from '../snapshot-store';
+import { StoreError } from '../errors';
+import { assertCandles, assertInstruments, assertLimit, assertMaxCandles, assertSnapshotEntries, assertSymbol, assertSymbolPrefix, assertUint64, candleMinute } from '../store-arguments';
+
+export interface MemoryStoreOptions {
+  /** Default `DEFAULT_MAX_CANDLES_PER_SYMBOL`. */
+  readonly maxCandlesPerSymbol?: number;
+}
+
+interface StoredCandle {
+  readonly minute: bigint;
+  readonly startNs: bigint;
+  readonly data: Uint8Array;
+}
+
+function isNewer(entry: SnapshotEntry, stored: StoredSnapshot | undefined): boolean {
+  if (stored === undefined) return true;
+  return entry.epoch !== stored.epoch ? entry.epoch > stored.epoch : entry.seq > stored.seq;
+}
+
+/**
+ * The embedded-mode `SnapshotStore`: plain maps in this process, same semantics as Redis. Operations
+ * complete synchronously but return promises, so callers cannot tell the adapters apart.
+ */
+export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
+  private readonly latest = new Map<string, StoredSnapshot>();
+  private readonly instruments = new Map<string, Uint8Array>();
+  private sortedSymbols: string[] | undefined = [];
+  /** Per symbol, ordered by minute ascending; one entry per minute. */
+  private readonly candles = new Map<string, StoredCandle[]>();
+  private readonly maxCandles: number;
+  private closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const maxCandles = options.maxCandlesPerSymbol ?? DEFAULT_MAX_CANDLES_PER_SYMBOL;
+    assertMaxCandles(maxCandles, 'maxCandlesPerSymbol');
+    this.maxCandles = maxCandles;
+  }
+
+  async putLatest(entries: readonly SnapshotEntry[]): Promise<PutResult> {
+    this.assertOpen();
+    assertSnapshotEntries(entries);
+    let applied = 0;
+    for (const entry of entries) {
+      if (!isNewer(entry, this.latest.get(entry.symbol))) continue;
+      this.latest.set(entry.symbol, { symbol: entry.symbol, epoch: entry.epoch, seq: entry.seq, data: Uint8Array.from(entry.data) });
+      applied += 1;
+    }
+    return { applied, stale: entries.length - applied };
+  }
+
+  async getLatest(symbols: readonly string[]): Promise<(StoredSnapshot | undefined)[]> {
+    this.assertOpen();
+    for (const symbol of symbols) assertSymbol(symbol);
+    return symbols.map((symbol) => {
+      const stored = this.latest.get(symbol);
+      return stored && { ...stored, data: Uint8Array.from(stored.data) };
+    });
+  }
+
+  async putInstruments(list: readonly InstrumentEntry[]): Promise<void> {
+    this.assertOpen();
+    assertInstruments(list);
+    for (const { symbol, data } of list) {
+      if (!this.instruments.has(symbol)) this.sortedSymbols = undefined;
+      this.instruments.set(symbol, Uint8Array.from(data));
+    }
+  }
+
+  async listInstruments(prefix: string, limit: number): Promise<InstrumentEntry[]> {
+    this.assertOpen();
+    assertSymbolPrefix(prefix);
+    assertLimit(limit);
+    this.sortedSymbols ??= [...this.instruments.keys()].sort();
+    const out: InstrumentEntry[] = [];
+    for (const symbol of this.sortedSymbols) {
+      if (out.length === limit) break;
+      if (symbol.startsWith(prefix)) out.push({ symbol, data: Uint8Array.from(this.instruments.get(symbol)!) });
+    }
+    return out;
+  }
+
+  async appendCandles(symbol: string, candles: readonly CandleEntry[]): Promise<void> {
+    this.assertOpen();
+    assertSymbol(symbol);
+    assertCandles(candles);
+    let bars = this.candles.get(symbol);
+    if (!bars) this.candles.set(symbol, (bars = []));
+    for (const { startNs, data } of candles) {
+      const bar: StoredCandle = { minute: candleMinute(startNs), startNs, data: Uint8Array.from(data) };
+      const at = bars.findIndex((b) => b.minute >= bar.minute);
+      if (at === -1) bars.push(bar);
+      else if (bars[at]!.minute === bar.minute) bars[at] = bar;
+      else bars.splice(at, 0, bar);
+    }
+    if (bars.length > this.maxCandles) bars.splice(0, bars.length - this.maxCandles);
+  }
+
+  async getCandles(symbol: string, fromNs: bigint, toNs: bigint): Promise<CandleEntry[]> {
+    this.assertOpen();
+    assertSymbol(symbol);
+    assertUint64(fromNs, 'fromNs');
+    assertUint64(toNs, 'toNs');
+    const bars = this.candles.get(symbol) ?? [];
+    return bars.filter((b) => b.startNs >= fromNs && b.startNs < toNs).map((b) => ({ startNs: b.startNs, data: Uint8Array.from(b.data) }));
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('STORE_ERR_CLOSED');
+  }
+}

@@ -1,0 +1,1 @@
+export { describeSnapshotStoreContract, type SnapshotStoreContractTarget } from './store-contract';
