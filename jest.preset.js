@@ -22,7 +22,10 @@ function jestConfig(projectDir, kind) {
           sourceMaps: 'inline',
         },
       ],
+      // jose 6 ships ES modules only; Node 20 requires them natively, Jest needs them transpiled.
+      '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
     },
+    transformIgnorePatterns: ['/node_modules/(?!jose/)'],
     moduleNameMapper: {
       '^@tickwire/([a-z-]+)/testing$': `${libs}/$1/src/testing/index.ts`,
       '^@tickwire/([a-z-]+)/grpc$': `${libs}/$1/src/grpc.ts`,

@@ -53,3 +53,4 @@ export type * from './decode-result';
 export * from './json-codec';
 export * from './binary-codec';
 export { UpdateField, UPDATE_FIELDS_ALL, type UpdateFieldBit } from './update-field';
+export { MODE_FIELDS, modeFields, projectUpdate } from './update-projection';

@@ -123,6 +123,7 @@ function updateJson(u: MarketUpdate): string {
   if (u.stale) s += ',"stale":true';
   if (u.snapshot) s += ',"snapshot":true';
   if (u.changed) s += ',"changed":' + u.changed;
+  if (u.prevSeq !== undefined) s += ',"prevSeq":' + u64Json(u.prevSeq);
   return s + '}';
 }
 
@@ -489,6 +490,7 @@ function readUpdate(u: JsonObject): MarketUpdate {
     stale: optional(u, 'stale', readBool) ?? false,
     snapshot: optional(u, 'snapshot', readBool) ?? false,
     changed: optional(u, 'changed', readU32) ?? 0,
+    prevSeq: optional(u, 'prevSeq', readU64),
   };
 }
 
