@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { shardOf } from './shard';
 import {
+  allInstrumentsWildcard,
+  instrumentSubject,
   RAW_SUBJECT_PREFIX,
   TICK_SUBJECT_PREFIX,
   allTicksWildcard,
@@ -77,5 +79,13 @@ describe('parseRawSubject', () => {
     for (const subject of ['md.raw', 'md.raw.', 'md.raw.*', 'md.raw.007', 'md.raw.1024', 'md.raw.1.2', 'md.tick.1']) {
       expect(parseRawSubject(subject)).toBeUndefined();
     }
+  });
+});
+
+describe('instrument subjects', () => {
+  it('names md.instrument.<shard> and rejects a bad shard', () => {
+    expect(instrumentSubject(3)).toBe('md.instrument.3');
+    expect(allInstrumentsWildcard).toBe('md.instrument.*');
+    expect(() => instrumentSubject(-1)).toThrow(/shard/);
   });
 });

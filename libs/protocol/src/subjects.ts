@@ -8,9 +8,12 @@ import { escapeSymbol, tryUnescapeSymbolToken } from './subject-token';
  *
  * - `md.raw.<shard>`: `RawBatch` from ingest.
  * - `md.tick.<shard>.<symbol-token>`: `MarketUpdate` from the normalizer; the token is `escapeSymbol(symbol)`.
+ * - `md.instrument.<shard>`: `Instrument` (reference data, from ITCH Stock Directory) from the normalizer.
  */
 export const RAW_SUBJECT_PREFIX = 'md.raw';
 export const TICK_SUBJECT_PREFIX = 'md.tick';
+
+export const INSTRUMENT_SUBJECT_PREFIX = 'md.instrument';
 
 /** Every raw shard subject. */
 export const rawWildcard = `${RAW_SUBJECT_PREFIX}.*`;
@@ -49,6 +52,15 @@ export function tickSubject(shard: number, symbol: string): string {
 /** The tick subject of `symbol` in a deployment with `shardCount` shards. */
 export function tickSubjectForSymbol(symbol: string, shardCount: number): string {
   return tickSubject(shardOf(symbol, shardCount), symbol);
+}
+
+/** Every instrument subject of every shard. */
+export const allInstrumentsWildcard = `${INSTRUMENT_SUBJECT_PREFIX}.*`;
+
+/** `md.instrument.<shard>`. Throws `PROTOCOL_ERR_INVALID_SHARD` for a shard outside 0..MAX_SHARD_COUNT-1. */
+export function instrumentSubject(shard: number): string {
+  assertShard(shard);
+  return `${INSTRUMENT_SUBJECT_PREFIX}.${shard}`;
 }
 
 /** `md.tick.<shard>.*`: every symbol of one shard. */
