@@ -5,7 +5,7 @@ import { SubscriptionResultCode } from './gen/tickwire/v1/client';
 import type { MarketUpdate } from './gen/tickwire/v1/market';
 import { TradeKind, TradingStatus } from './gen/tickwire/v1/market';
 import { SubscriptionMode } from './gen/tickwire/v1/snapshot';
-import { concatJsonBatch, decodeClientJson, decodeServerJson, encodeClientJson, encodeServerJson, subscriptionModeName } from './json-codec';
+import { concatJsonBatch, concatJsonBatchBytes, decodeClientJson, decodeServerJson, encodeClientJson, encodeServerJson, subscriptionModeName } from './json-codec';
 import { clientMessageArb, serverMessageArb, withVwapFrom } from './testing/arbitraries';
 
 function update(fields: Partial<MarketUpdate>): MarketUpdate {
@@ -204,6 +204,14 @@ describe('encodeServerJson', () => {
   it('builds the same batch by concatenating pre-encoded messages', () => {
     fc.assert(fc.property(fc.array(serverMessageArb, { maxLength: 4 }), (messages) => {
       expect(concatJsonBatch(messages.map(encodeServerJson))).toBe(encodeServerJson({ body: { $case: 'batch', value: { messages } } }));
+    }));
+  });
+
+  it('builds the same batch bytes from UTF-8 pieces', () => {
+    const utf8 = new TextEncoder();
+    fc.assert(fc.property(fc.array(serverMessageArb, { maxLength: 4 }), (messages) => {
+      const bytes = concatJsonBatchBytes(messages.map((m) => utf8.encode(encodeServerJson(m))));
+      expect(new TextDecoder().decode(bytes)).toBe(encodeServerJson({ body: { $case: 'batch', value: { messages } } }));
     }));
   });
 });

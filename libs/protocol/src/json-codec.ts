@@ -147,7 +147,33 @@ function subscribeAckJson(ack: SubscribeAck): string {
  * the JSON twin of `concatBatch`.
  */
 export function concatJsonBatch(pieces: readonly string[]): string {
-  return '{"type":"batch","messages":[' + pieces.join(',') + ']}';
+  return JSON_BATCH_OPEN + pieces.join(',') + JSON_BATCH_CLOSE;
+}
+
+const JSON_BATCH_OPEN = '{"type":"batch","messages":[';
+const JSON_BATCH_CLOSE = ']}';
+const utf8 = new TextEncoder();
+const JSON_BATCH_OPEN_BYTES = utf8.encode(JSON_BATCH_OPEN);
+const JSON_BATCH_CLOSE_BYTES = utf8.encode(JSON_BATCH_CLOSE);
+const COMMA = 0x2c;
+
+/**
+ * `concatJsonBatch` over UTF-8 bytes: the edge keeps each JSON message encoded once as bytes (so a text
+ * frame shared by many clients is never re-encoded per client) and builds batch frames by copying them.
+ */
+export function concatJsonBatchBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  let length = JSON_BATCH_OPEN_BYTES.length + JSON_BATCH_CLOSE_BYTES.length + Math.max(0, pieces.length - 1);
+  for (let i = 0; i < pieces.length; i++) length += pieces[i]!.length;
+  const out = new Uint8Array(length);
+  out.set(JSON_BATCH_OPEN_BYTES, 0);
+  let pos = JSON_BATCH_OPEN_BYTES.length;
+  for (let i = 0; i < pieces.length; i++) {
+    if (i > 0) out[pos++] = COMMA;
+    out.set(pieces[i]!, pos);
+    pos += pieces[i]!.length;
+  }
+  out.set(JSON_BATCH_CLOSE_BYTES, pos);
+  return out;
 }
 
 /**
