@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BinaryFileFramer, ItchMessageView } from '@tickwire/itch';
 import { BookSet } from '@tickwire/book';
-import { InMemoryBroker } from '@tickwire/bus';
-import { MarketUpdate, RawBatch, allTicksWildcard, parseTickSubject, shardOf } from '@tickwire/protocol';
+import { InMemoryBroker, type Bus, type StreamReplay } from '@tickwire/bus';
+import { Instrument as InstrumentReference, MarketUpdate, RawBatch, allInstrumentsWildcard, allTicksWildcard, instrumentSubject, parseTickSubject, shardOf } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { FakeTimers } from '../test/fake-timers';
 import { rawBatchesFromFile } from '../test/raw-batches';
@@ -135,5 +135,82 @@ describe('Normalizer on the RITCH sample', () => {
     });
     expect(updates).toEqual([]);
     expect(logLines.some((l) => l.event === 'raw.bad_batch')).toBe(true);
+  });
+});
+
+describe('Normalizer: reference data on md.instrument.<shard>', () => {
+  const batches = rawBatchesFromFile(SAMPLE, SHARDS, 20);
+  const options = (timers: FakeTimers, standby: boolean, rawStream?: string) => ({
+    shards: [0, 1, 2, 3], shardCount: SHARDS, maxUpdatesPerSec: MAX_PER_SEC, depthLevels: 5, epoch: 77n, nowUnixNs: () => BigInt(Math.round(timers.now * 1e6)), timers, standby, ...(rawStream === undefined ? {} : { rawStream }),
+  });
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  function listen(broker: InMemoryBroker): { subject: string; instrument: InstrumentReference }[] {
+    const seen: { subject: string; instrument: InstrumentReference }[] = [];
+    broker.connect().subscribe(allInstrumentsWildcard, (data, subject) => seen.push({ subject, instrument: InstrumentReference.decode(data) }));
+    return seen;
+  }
+  const silent = () => createLogger({ service: 'normalizer', level: 'silent' });
+  const metrics = () => createMetrics({ service: 'normalizer', defaultMetrics: false });
+
+  it("publishes each Stock Directory ('R') the active instance applies, on its symbol's shard", async () => {
+    const broker = new InMemoryBroker();
+    const seen = listen(broker);
+    const timers = new FakeTimers();
+    const normalizer = startNormalizer(broker.connect(), options(timers, false), metrics(), silent());
+    feedAll(batches, normalizer, timers);
+    await settle();
+    expect(seen.map((s) => s.instrument.symbol).sort()).toEqual(['ALC', 'BOB', 'CHAR']);
+    for (const { subject, instrument } of seen) {
+      const book = normalizer.books.instrumentBySymbol(instrument.symbol)!;
+      expect(subject).toBe(instrumentSubject(shardOf(instrument.symbol, SHARDS)));
+      expect(instrument).toEqual({
+        symbol: book.symbol, locate: book.locate, shard: shardOf(book.symbol, SHARDS), marketCategory: String.fromCharCode(book.marketCategory).trim(), roundLotSize: book.roundLotSize,
+        financialStatus: String.fromCharCode(book.financialStatus).trim(), roundLotsOnly: book.roundLotsOnly === 0x59, issueClassification: String.fromCharCode(book.issueClassification).trim(),
+        issueSubType: String.fromCharCode(book.issueSubType >>> 8, book.issueSubType & 0xff).trim(), etp: book.etpFlag === 0x59, etpLeverageFactor: book.etpLeverageFactor, inverse: book.inverseIndicator === 0x31,
+      });
+    }
+  });
+
+  it('a standby publishes no reference data; it sends the whole directory when it takes over', async () => {
+    const broker = new InMemoryBroker();
+    const seen = listen(broker);
+    const timers = new FakeTimers();
+    const standby = startNormalizer(broker.connect(), options(timers, true), metrics(), silent());
+    feedAll(batches, standby, timers);
+    await settle();
+    expect(seen).toEqual([]);
+    standby.becomeActive();
+    await settle();
+    expect(seen.map((s) => s.instrument.symbol).sort()).toEqual(['ALC', 'BOB', 'CHAR']);
+  });
+
+  it('a restart replaying the raw stream publishes the directory once caught up, not during the replay', async () => {
+    const broker = new InMemoryBroker();
+    const seen = listen(broker);
+    const timers = new FakeTimers();
+    const bus = broker.connect();
+    let seenDuringReplay = -1;
+    // The stream holds the whole sample; replay delivers it, then reports caught up.
+    const replaying: Pick<Bus, 'publish' | 'subscribe'> & StreamReplay = {
+      publish: (subject, data) => bus.publish(subject, data),
+      subscribe: (subject, handler) => bus.subscribe(subject, handler),
+      ensureStream: async () => {},
+      replay: async (_stream, subject, handler, onCaughtUp) => {
+        const shard = Number(subject.split('.').at(-1));
+        setImmediate(() => {
+          for (const batch of batches) if (batch.shard === shard) handler(batch.bytes, subject, undefined);
+          seenDuringReplay = seen.length;
+          onCaughtUp();
+        });
+        return bus.subscribe(subject, handler);
+      },
+    };
+    startNormalizer(replaying, options(timers, false, 'MD_RAW'), metrics(), silent());
+    await settle();
+    await settle();
+    expect(seenDuringReplay).toBe(0);
+    expect(seen.map((s) => s.instrument.symbol).sort()).toEqual(['ALC', 'BOB', 'CHAR']);
   });
 });

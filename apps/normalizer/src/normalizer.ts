@@ -1,8 +1,20 @@
 import { BookSet, Change, MARKET_CHANGE, NO_CHANGE, type Instrument } from '@tickwire/book';
 import { canReplay, type Bus, type StreamReplay, type Subscription } from '@tickwire/bus';
-import { ItchMessageView } from '@tickwire/itch';
-import { forEachRawMessage, MarketUpdate, RawBatch, rawSubject, shardOf, tickShardWildcard, tickSubject, UPDATE_FIELDS_ALL } from '@tickwire/protocol';
+import { ItchMessageView, MessageType } from '@tickwire/itch';
+import {
+  forEachRawMessage,
+  Instrument as InstrumentReference,
+  instrumentSubject,
+  MarketUpdate,
+  RawBatch,
+  rawSubject,
+  shardOf,
+  tickShardWildcard,
+  tickSubject,
+  UPDATE_FIELDS_ALL,
+} from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
+import { instrumentReference } from './instrument-reference';
 import { MarketUpdateBuilder, visibleStateFingerprint } from './market-update-builder';
 import type { NormalizerMetrics } from './normalizer-metrics';
 import { UpdateThrottle, type ThrottleTimers } from './update-throttle';
@@ -116,7 +128,7 @@ export class Normalizer {
       this.replaying = false;
       this.logger.info({ event: 'normalizer.caught_up', stream, instruments: this.books.allInstruments().length, ms: Date.now() - started }, 'replayed the day from the stream; publishing');
       // Everything visible is news to clients of this (new) epoch.
-      if (this.active) for (const instrument of this.books.allInstruments()) this.throttle.changed(instrument.locate);
+      if (this.active) this.publishEverything();
     };
     for (const shard of this.options.shards) {
       this.subscriptions.push(await this.bus.replay(stream, rawSubject(shard), (data) => this.onBatch(data), onCaughtUp));
@@ -152,7 +164,24 @@ export class Normalizer {
       return;
     }
     this.logger.info({ event: 'normalizer.active', epoch: String(this.epoch), continued: continuous, symbolsObserved: this.observed.size }, continuous ? 'active: continuing the previous sequence' : 'active: new epoch');
+    this.publishEverything();
+  }
+
+  /**
+   * On becoming the publisher (after a replay, on a takeover): the reference data of every listed
+   * instrument (what the previous publisher sent is unknown; consumers upsert by symbol, so repeats are
+   * harmless), then every symbol's state through the throttle.
+   */
+  private publishEverything(): void {
+    for (const instrument of this.books.allInstruments()) if (instrument.listed) this.publishInstrument(instrument);
     for (const instrument of this.books.allInstruments()) this.throttle.changed(instrument.locate);
+  }
+
+  /** Reference data of an instrument listed by a Stock Directory ('R') message, on `md.instrument.<shard>`. */
+  private publishInstrument(instrument: Instrument): void {
+    const shard = shardOf(instrument.symbol, this.options.shardCount);
+    this.bus.publish(instrumentSubject(shard), InstrumentReference.encode(instrumentReference(instrument, shard)).finish());
+    this.metrics.instrumentsOut++;
   }
 
   /** Stops publishing at once (the lease was lost) and watches whoever publishes now. */
@@ -248,7 +277,10 @@ export class Normalizer {
     this.ingestTs[changed] = this.currentIngestTs;
     this.metrics.changes++;
     // A standby or a replay keeps the change bits; they are published once it is active and caught up.
-    if (this.active && !this.replaying) this.throttle.changed(changed);
+    if (this.active && !this.replaying) {
+      if (view.type === MessageType.StockDirectory) this.publishInstrument(this.books.instrument(changed)!);
+      this.throttle.changed(changed);
+    }
   };
 
   private readonly publish = (locate: number): void => {

@@ -21,6 +21,10 @@ describe('BookSet: directory', () => {
     expect(feed.directory(7, 'MSFT')).toEqual({ locate: 7, changes: SYMBOL });
     const inst = feed.set.instrument(7)!;
     expect([inst.symbol, inst.listed, inst.roundLotSize, inst.marketCategory]).toEqual(['MSFT', true, 100, 0x51]);
+    // Every other 'R' attribute is kept too (the normalizer publishes them as reference data).
+    expect([inst.financialStatus, inst.roundLotsOnly, inst.issueClassification, inst.issueSubType, inst.etpFlag, inst.etpLeverageFactor, inst.inverseIndicator]).toEqual([
+      0x4e, 0x4e, 0x43, 0x5a20, 0x4e, 0, 0x4e,
+    ]);
     expect(feed.set.instrumentBySymbol('MSFT')).toBe(inst);
     expect(feed.set.instrument(8)).toBeUndefined();
   });

@@ -457,7 +457,14 @@ export class BookSet {
     }
     inst.listed = true;
     inst.marketCategory = view.marketCategory;
+    inst.financialStatus = view.financialStatusIndicator;
     inst.roundLotSize = view.roundLotSize;
+    inst.roundLotsOnly = view.roundLotsOnly;
+    inst.issueClassification = view.issueClassification;
+    inst.issueSubType = view.issueSubType;
+    inst.etpFlag = view.etpFlag;
+    inst.etpLeverageFactor = view.etpLeverageFactor;
+    inst.inverseIndicator = view.inverseIndicator;
     return this.commit(inst, Change.SYMBOL, view);
   }
 

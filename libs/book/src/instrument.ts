@@ -89,11 +89,16 @@ export class Instrument {
   symbol: string;
   /** True once an 'R' named the instrument. */
   listed = false;
-  /** 'R' attributes: market category char code, round lot size. */
+  /** 'R' attributes as the view gives them: char codes, `issueSubType` 2 bytes packed, numbers. */
   marketCategory = 0;
+  financialStatus = 0;
   roundLotSize = 0;
-
-
+  roundLotsOnly = 0;
+  issueClassification = 0;
+  issueSubType = 0;
+  etpFlag = 0;
+  etpLeverageFactor = 0;
+  inverseIndicator = 0;
 
   // --- trades (prints counted in volume: E, printable C, P, Q) ---
   ltp = 0;
