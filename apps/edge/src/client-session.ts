@@ -1,0 +1,580 @@
+import type {
+  ClientMessage} from '@tickwire/protocol';
+import {
+  CLOSE_CODES,
+  decodeClientJson,
+  decodeClientMessage,
+  ErrorCode,
+  errorCodeInfo,
+  type DecodeResult,
+  type ErrorCodeNumber,
+  type ServerMessage,
+  SubscriptionMode,
+  SubscriptionResultCode,
+  type CloseCodeDefinition,
+  type SubscriptionRequest,
+  type SubscriptionResult,
+} from '@tickwire/protocol';
+import type { Logger } from '@tickwire/runtime';
+import { AccessError, type Principal, type TierPolicy, type TokenVerifier, MessageRateLimiter, resolveTier } from './access';
+import type { EdgeMetrics, RejectionReason } from './edge-metrics';
+import type { MarketInterest } from './market-interest';
+import type { OutboundScheduler, ScheduledSession } from './outbound-scheduler';
+import { CLIENT_MODES, type ClientMode, type SymbolChannel, type UpdateSink } from './symbol-channel';
+import { EncodedMessage, Encoding, framePieces } from './wire-encoding';
+
+/** The socket under a session: a WebSocket, or an SSE response. */
+export interface SessionTransport {
+  /** Writes one frame (a WebSocket message / an SSE event). */
+  send(payload: Uint8Array, binary: boolean): void;
+  /** Bytes accepted by `send` and not yet handed to the network. */
+  readonly bufferedAmount: number;
+  /** Closes with a close code; the transport reports the end through `ClientSession.onClosed`. */
+  close(code: number, reason: string): void;
+  /** Protocol-level liveness probe, if the transport has one (WebSocket ping frame). */
+  ping?(): void;
+  /** True when the client cannot send anything back (SSE): no idle timeout then, the TCP connection is the liveness. */
+  readonly oneWay?: boolean;
+}
+
+/** Per-connection limits and timings, validated once at boot. */
+export interface SessionLimits {
+  readonly maxMessageBytes: number;
+  readonly maxSymbolsPerRequest: number;
+  /** Undecodable or invalid messages tolerated (each answered with an error) before closing with 4002. */
+  readonly maxInvalidMessages: number;
+  /** Subscribe attempts past the limit tolerated (each answered `limit_reached`) before closing with 4201. */
+  readonly maxLimitHits: number;
+  readonly messagesPerSec: number;
+  readonly messageBurst: number;
+  /** Rate-limited messages tolerated (each answered with an error) before closing with 4003. */
+  readonly maxRateLimitHits: number;
+  /** Past this many buffered bytes the connection gets latest values only. */
+  readonly softBufferBytes: number;
+  /** Past this many buffered bytes the connection is closed with 4200. */
+  readonly hardBufferBytes: number;
+  /** Behind for longer than this: closed with 4200. */
+  readonly slowConsumerMs: number;
+  readonly heartbeatMs: number;
+  readonly idleTimeoutMs: number;
+  readonly authTimeoutMs: number;
+  /** Mode for a subscription that names none. */
+  readonly defaultMode: ClientMode;
+}
+
+/** What every session of one edge process shares. */
+export interface SessionServices {
+  readonly interest: MarketInterest;
+  readonly scheduler: OutboundScheduler;
+  readonly metrics: EdgeMetrics;
+  readonly logger: Logger;
+  readonly verifier: TokenVerifier;
+  readonly tiers: ReadonlyMap<string, TierPolicy>;
+  readonly limits: SessionLimits;
+}
+
+interface Held {
+  mode: ClientMode;
+  /** Undefined while the snapshot is being fetched. */
+  channel: SymbolChannel | undefined;
+  /** Registered on the channel: its snapshot has been queued and updates follow it. */
+  live: boolean;
+}
+
+type SessionState = 'authenticating' | 'open' | 'closed';
+
+const MAX_SYMBOL_LENGTH = 32;
+const SYMBOL_PATTERN = /^[\x21-\x7e]+$/;
+/** One in this many frames is timed for the delivery latency histogram. */
+const LATENCY_SAMPLE_EVERY = 8;
+let latencySampleCounter = 0;
+
+/**
+ * One client connection, independent of the socket type: authentication, subscriptions, the outgoing
+ * queue and its backpressure, heartbeats. Updates arrive already encoded (`EncodedMessage`, shared by
+ * all clients); the session only chooses which pieces go into its next frame.
+ *
+ * Outgoing flow: realtime sessions collect the pieces of one event-loop turn and write them as one frame.
+ * When the socket's buffer passes `softBufferBytes` the session is *behind*: new updates only mark their
+ * symbol, and once the buffer drains the latest complete state of each marked symbol goes out in one frame
+ * (memory bounded by the subscriptions). Past `hardBufferBytes`, or behind for `slowConsumerMs`, the
+ * session is closed with 4200. Batched tiers are always in the "mark the symbol" mode and flush on their
+ * interval. Control messages (acks, errors, pongs, pings) are never dropped or merged.
+ */
+export class ClientSession implements UpdateSink, ScheduledSession {
+  dirty = false;
+  private state: SessionState = 'authenticating';
+  private principal: Principal | undefined;
+  private tier: TierPolicy | undefined;
+  private readonly held = new Map<string, Held>();
+  private pieces: Uint8Array[] = [];
+  /** The channel of each piece in `pieces` (undefined for control messages), to re-mark them when falling behind. */
+  private pieceChannels: (SymbolChannel | undefined)[] = [];
+  private framePublishNs = 0;
+  /** Symbols with a newer state not yet sent (behind or batched). */
+  private marked: Set<SymbolChannel> | undefined;
+  private behindSinceMs = 0;
+  private lastInboundMs: number;
+  private lastPingMs: number;
+  private readonly connectedAtMs: number;
+  private invalidMessages = 0;
+  private limitHits = 0;
+  private rateLimitHits = 0;
+  private readonly rateLimiter: MessageRateLimiter;
+
+  constructor(
+    readonly id: string,
+    private readonly transport: SessionTransport,
+    readonly encoding: Encoding,
+    private readonly services: SessionServices,
+    nowMs: number,
+    readonly remoteAddress: string,
+  ) {
+    this.connectedAtMs = this.lastInboundMs = this.lastPingMs = nowMs;
+    this.rateLimiter = new MessageRateLimiter({ ratePerSec: services.limits.messagesPerSec, burst: services.limits.messageBurst });
+    services.metrics.connections++;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  get subscriptionCount(): number {
+    return this.held.size;
+  }
+
+  /** Authenticates with a token from the URL, or waits for an `auth` message when there is none and anonymous access is off. */
+  async start(token: string | undefined, waitForAuthMessage: boolean): Promise<void> {
+    if (token === undefined && waitForAuthMessage) return;
+    await this.authenticate(token, 0);
+  }
+
+  // --- inbound ----------------------------------------------------------------------------------------
+
+  onMessage(data: Uint8Array, isBinary: boolean, nowMs: number): void {
+    if (this.state === 'closed') return;
+    const { metrics, limits } = this.services;
+    this.lastInboundMs = nowMs;
+    metrics.messagesIn++;
+    if (data.length > limits.maxMessageBytes) {
+      this.closeWith(CLOSE_CODES.MESSAGE_TOO_BIG, `message of ${data.length} bytes; the limit is ${limits.maxMessageBytes}`, 'message_too_big');
+      return;
+    }
+    if (isBinary !== (this.encoding === Encoding.PROTO)) {
+      this.closeWith(CLOSE_CODES.PROTOCOL_ERROR, isBinary ? 'binary frame on the JSON subprotocol' : 'text frame on the protobuf subprotocol', 'invalid_messages');
+      return;
+    }
+    if (!this.rateLimiter.tryTake(nowMs)) {
+      metrics.reject('rate_limited');
+      if (++this.rateLimitHits > limits.maxRateLimitHits) {
+        this.closeWith(CLOSE_CODES.RATE_LIMITED, `more than ${limits.messagesPerSec} messages/s`, 'rate_limited');
+      } else {
+        this.sendError(ErrorCode.RATE_LIMITED, `message dropped: more than ${limits.messagesPerSec} messages/s (burst ${limits.messageBurst})`, 0);
+      }
+      return;
+    }
+    const decoded: DecodeResult<ClientMessage> = isBinary ? decodeClientMessage(data) : decodeClientJson(Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8'));
+    if (!decoded.ok) {
+      this.invalid(decoded.code, decoded.reason, decoded.requestId);
+      return;
+    }
+    this.dispatch(decoded.message);
+  }
+
+  /** A request made on the client's behalf (SSE: the subscriptions in its URL). */
+  request(message: ClientMessage): void {
+    if (this.state !== 'closed') this.dispatch(message);
+  }
+
+  /** A protocol-level pong (or any sign of life the transport sees). */
+  onPong(nowMs: number): void {
+    this.lastInboundMs = nowMs;
+  }
+
+  private dispatch(message: ClientMessage): void {
+    const body = message.body;
+    const id = message.id;
+    if (body === undefined) {
+      this.invalid(ErrorCode.BAD_REQUEST, 'the message has no body', id);
+      return;
+    }
+    if (body.$case === 'ping') {
+      this.sendControl({ body: { $case: 'pong', value: { ts: body.value.ts } } });
+      return;
+    }
+    if (body.$case === 'pong') return;
+    if (body.$case === 'auth') {
+      if (this.state === 'open') this.sendError(ErrorCode.ALREADY_AUTHENTICATED, 'this connection is already authenticated', id);
+      else void this.authenticate(body.value.token, id);
+      return;
+    }
+    if (this.state !== 'open') {
+      this.sendError(ErrorCode.NOT_AUTHENTICATED, `send auth before ${body.$case}`, id);
+      return;
+    }
+    switch (body.$case) {
+      case 'subscribe':
+        void this.subscribe(id, body.value.items).catch((err: unknown) => this.internalError(err, id));
+        return;
+      case 'unsubscribe':
+        this.unsubscribe(id, body.value.symbols);
+        return;
+      case 'resync':
+        this.resync(id, body.value.symbols);
+        return;
+    }
+  }
+
+  private invalid(code: ErrorCodeNumber, reason: string, requestId: number): void {
+    const { metrics, limits } = this.services;
+    metrics.badMessagesIn++;
+    if (++this.invalidMessages > limits.maxInvalidMessages) {
+      this.closeWith(CLOSE_CODES.INVALID_MESSAGE, `more than ${limits.maxInvalidMessages} invalid messages; last: ${reason}`, 'invalid_messages');
+      return;
+    }
+    this.sendError(code, reason, requestId);
+  }
+
+  private internalError(err: unknown, requestId: number): void {
+    this.services.logger.error({ event: 'edge.session_error', session: this.id, err }, 'unexpected error handling a client request');
+    this.sendError(ErrorCode.INTERNAL_ERROR, 'internal error', requestId);
+  }
+
+  // --- authentication ---------------------------------------------------------------------------------
+
+  private async authenticate(token: string | undefined, requestId: number): Promise<void> {
+    const { verifier, tiers, limits, scheduler } = this.services;
+    let principal: Principal;
+    let tier: TierPolicy;
+    try {
+      principal = await verifier.verify(token);
+      tier = resolveTier(tiers, principal.tier);
+    } catch (err) {
+      if (err instanceof AccessError) {
+        this.closeWith(err.closeCode, err.message, rejectionReason(err.closeCode));
+        return;
+      }
+      throw err;
+    }
+    if (this.state !== 'authenticating') return;
+    this.principal = principal;
+    this.tier = tier;
+    this.state = 'open';
+    scheduler.add(this, tier.batchIntervalMs);
+    if (tier.batchIntervalMs > 0) this.marked = new Set();
+    void requestId;
+    this.sendControl({ body: { $case: 'welcome', value: { sessionId: this.id, heartbeatMs: limits.heartbeatMs, tier: tier.name, maxSubscriptions: tier.maxSubscriptions } } });
+  }
+
+  // --- subscriptions ----------------------------------------------------------------------------------
+
+  private async subscribe(id: number, items: readonly SubscriptionRequest[]): Promise<void> {
+    const { limits, interest, metrics } = this.services;
+    const tier = this.tier!;
+    const principal = this.principal!;
+    if (items.length > limits.maxSymbolsPerRequest) {
+      this.sendError(ErrorCode.TOO_MANY_SYMBOLS, `${items.length} symbols in one subscribe; at most ${limits.maxSymbolsPerRequest}`, id);
+      return;
+    }
+    const results: SubscriptionResult[] = new Array<SubscriptionResult>(items.length);
+    const waits: Promise<void>[] = [];
+    const started: Held[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const { symbol, mode: requested } = items[i]!;
+      const result = (code: SubscriptionResultCode, mode: SubscriptionMode = SubscriptionMode.UNSPECIFIED): void => {
+        results[i] = { symbol, code, mode };
+      };
+      if (symbol.length === 0 || symbol.length > MAX_SYMBOL_LENGTH || !SYMBOL_PATTERN.test(symbol)) {
+        result(SubscriptionResultCode.INVALID_SYMBOL);
+        continue;
+      }
+      if (!principal.entitlements.allows(symbol)) {
+        result(SubscriptionResultCode.NOT_ENTITLED);
+        continue;
+      }
+      const mode = grantedMode(requested, limits.defaultMode, tier.maxMode);
+      const existing = this.held.get(symbol);
+      if (existing !== undefined) {
+        this.changeMode(existing, mode);
+        result(SubscriptionResultCode.ALREADY_SUBSCRIBED, mode);
+        continue;
+      }
+      if (this.held.size >= tier.maxSubscriptions) {
+        metrics.reject('too_many_subscriptions');
+        if (++this.limitHits > limits.maxLimitHits) {
+          this.closeWith(CLOSE_CODES.TOO_MANY_SUBSCRIPTIONS, `kept subscribing past the limit of ${tier.maxSubscriptions}`, 'too_many_subscriptions');
+          return;
+        }
+        result(SubscriptionResultCode.LIMIT_REACHED);
+        continue;
+      }
+      const held: Held = { mode, channel: undefined, live: false };
+      this.held.set(symbol, held);
+      metrics.subscriptions++;
+      waits.push(
+        interest.acquire(symbol).then((acquired) => {
+          if (acquired.status !== 'ok') {
+            if (this.held.get(symbol) === held) {
+              this.held.delete(symbol);
+              metrics.subscriptions--;
+            }
+            result(acquired.status === 'unknown' ? SubscriptionResultCode.UNKNOWN_SYMBOL : SubscriptionResultCode.UNAVAILABLE);
+            return;
+          }
+          const channel = acquired.channel;
+          // Unsubscribed (or closed) while the snapshot was on its way: give the reference back.
+          if (this.held.get(symbol) !== held) {
+            interest.release(channel);
+            result(SubscriptionResultCode.OK, held.mode);
+            return;
+          }
+          held.channel = channel;
+          started[i] = held;
+          result(SubscriptionResultCode.OK, held.mode);
+        }),
+      );
+    }
+    if (waits.length > 0) await Promise.all(waits);
+    if (this.state === 'closed') return;
+    this.sendControl({ body: { $case: 'subscribeAck', value: { id, results } } });
+    // After the ack, in request order: each snapshot, then (registered in the same synchronous step) the
+    // updates that follow it. Updates that came while waiting are folded into the snapshot.
+    for (const held of started) {
+      if (held === undefined || held.channel === undefined || held.live) continue;
+      if (this.held.get(held.channel.symbol) !== held) continue;
+      held.live = true;
+      held.channel.add(this, held.mode);
+      this.pushUpdate(held.channel, held.mode, undefined);
+    }
+  }
+
+  private changeMode(held: Held, mode: ClientMode): void {
+    if (held.mode === mode) return;
+    const channel = held.channel;
+    if (channel !== undefined && held.live) {
+      channel.remove(this, held.mode);
+      channel.add(this, mode);
+      held.mode = mode;
+      this.pushUpdate(channel, mode, undefined);
+    } else {
+      held.mode = mode;
+    }
+  }
+
+  private unsubscribe(id: number, symbols: readonly string[]): void {
+    const removed: string[] = [];
+    for (const symbol of symbols) if (this.drop(symbol)) removed.push(symbol);
+    this.sendControl({ body: { $case: 'unsubscribeAck', value: { id, symbols: removed } } });
+  }
+
+  private drop(symbol: string): boolean {
+    const held = this.held.get(symbol);
+    if (held === undefined) return false;
+    this.held.delete(symbol);
+    this.services.metrics.subscriptions--;
+    const channel = held.channel;
+    if (channel !== undefined) {
+      channel.remove(this, held.mode);
+      this.marked?.delete(channel);
+      this.services.interest.release(channel);
+    }
+    return true;
+  }
+
+  private resync(id: number, symbols: readonly string[]): void {
+    const missing: string[] = [];
+    for (const symbol of symbols) {
+      const held = this.held.get(symbol);
+      if (held?.channel === undefined || !held.live) missing.push(symbol);
+      else this.pushUpdate(held.channel, held.mode, undefined);
+    }
+    if (missing.length > 0) this.sendError(ErrorCode.RESYNC_FAILED, `not subscribed (or snapshot pending): ${missing.slice(0, 10).join(', ')}`, id);
+  }
+
+  // --- outbound ---------------------------------------------------------------------------------------
+
+  pushUpdate(channel: SymbolChannel, mode: ClientMode, delta: EncodedMessage | undefined): void {
+    if (this.state !== 'open') return;
+    const marked = this.marked;
+    if (marked !== undefined) {
+      if (marked.has(channel)) this.services.metrics.conflatedUpdates++;
+      else marked.add(channel);
+      return;
+    }
+    const message = delta ?? channel.complete(mode);
+    if (this.pieces.length === 0) {
+      const value = message.message.body?.$case === 'update' ? message.message.body.value : undefined;
+      this.framePublishNs = value === undefined ? 0 : Number(value.publishTsNs);
+    }
+    this.pieces.push(message.bytes(this.encoding));
+    this.pieceChannels.push(channel);
+    this.services.scheduler.markDirty(this);
+  }
+
+  private sendControl(message: ServerMessage): void {
+    if (this.state === 'closed') return;
+    this.pieces.push(new EncodedMessage(message).bytes(this.encoding));
+    this.pieceChannels.push(undefined);
+    this.services.scheduler.markDirty(this);
+  }
+
+  private sendError(code: ErrorCodeNumber, message: string, requestId: number): void {
+    this.sendControl({ body: { $case: 'error', value: { code, message, requestId, retryable: errorCodeInfo(code)?.retryable ?? false } } });
+  }
+
+  flush(nowMs: number): void {
+    if (this.state === 'closed' || this.pieces.length === 0) return;
+    const { limits, scheduler } = this.services;
+    if (this.marked === undefined && this.transport.bufferedAmount > limits.softBufferBytes) {
+      // Falling behind: keep control messages, turn pending updates into marks (latest state later).
+      this.marked = new Set();
+      this.behindSinceMs = nowMs;
+      scheduler.setBehind(this, true);
+      this.services.metrics.conflatingSessions = scheduler.behindCount;
+      const pieces = this.pieces;
+      const channels = this.pieceChannels;
+      let kept = 0;
+      for (let i = 0; i < pieces.length; i++) {
+        const channel = channels[i];
+        if (channel === undefined) pieces[kept++] = pieces[i]!;
+        else if (this.held.get(channel.symbol)?.channel === channel) this.marked.add(channel);
+      }
+      pieces.length = kept;
+      channels.length = 0;
+      for (let i = 0; i < kept; i++) channels.push(undefined);
+      if (kept === 0) return;
+    }
+    this.writeFrame(nowMs);
+  }
+
+  flushConflated(nowMs: number): void {
+    const marked = this.marked;
+    if (this.state !== 'open' || marked === undefined) return;
+    const { limits, scheduler, metrics } = this.services;
+    const buffered = this.transport.bufferedAmount;
+    if (buffered > limits.hardBufferBytes) {
+      this.closeWith(CLOSE_CODES.SLOW_CONSUMER, `send buffer over ${limits.hardBufferBytes} bytes`, 'slow_consumer');
+      return;
+    }
+    if (buffered > limits.softBufferBytes) {
+      if (this.behindSinceMs === 0) this.behindSinceMs = nowMs;
+      else if (nowMs - this.behindSinceMs > limits.slowConsumerMs) this.closeWith(CLOSE_CODES.SLOW_CONSUMER, `behind for more than ${limits.slowConsumerMs} ms`, 'slow_consumer');
+      return;
+    }
+    this.behindSinceMs = 0;
+    for (const channel of marked) {
+      const held = this.held.get(channel.symbol);
+      if (held?.channel !== channel) continue;
+      this.pieces.push(channel.complete(held.mode).bytes(this.encoding));
+      this.pieceChannels.push(undefined);
+      if (this.framePublishNs === 0) this.framePublishNs = Number(channel.latest!.publishTsNs);
+    }
+    marked.clear();
+    if (this.tier!.batchIntervalMs === 0) {
+      // Caught up: back to realtime.
+      this.marked = undefined;
+      scheduler.setBehind(this, false);
+      metrics.conflatingSessions = scheduler.behindCount;
+    }
+    if (this.pieces.length > 0) this.writeFrame(nowMs);
+  }
+
+  private writeFrame(nowMs: number): void {
+    const { metrics } = this.services;
+    const pieces = this.pieces;
+    const frame = framePieces(pieces, this.encoding);
+    this.transport.send(frame, this.encoding === Encoding.PROTO);
+    metrics.framesOut++;
+    metrics.messagesOut += pieces.length;
+    metrics.bytesOut += frame.length;
+    if (this.framePublishNs > 0 && ++latencySampleCounter % LATENCY_SAMPLE_EVERY === 0) {
+      metrics.deliveryLatency.observe(Math.max(0, nowMs / 1e3 - this.framePublishNs / 1e9));
+    }
+    this.framePublishNs = 0;
+    pieces.length = 0;
+    this.pieceChannels.length = 0;
+  }
+
+  // --- heartbeats and deadlines ---------------------------------------------------------------------
+
+  tick(nowMs: number): void {
+    if (this.state === 'closed') return;
+    const { limits } = this.services;
+    if (this.state === 'authenticating') {
+      if (nowMs - this.connectedAtMs > limits.authTimeoutMs) this.closeWith(CLOSE_CODES.AUTH_TIMEOUT, `no auth message within ${limits.authTimeoutMs} ms`, 'auth_timeout');
+      return;
+    }
+    const expires = this.principal?.expiresAtMs;
+    if (expires !== undefined && nowMs >= expires) {
+      this.closeWith(CLOSE_CODES.TOKEN_EXPIRED, 'the token expired; reconnect with a new one', 'token_expired');
+      return;
+    }
+    if (this.transport.oneWay !== true && nowMs - this.lastInboundMs > limits.idleTimeoutMs) {
+      this.closeWith(CLOSE_CODES.IDLE_TIMEOUT, `nothing received for ${limits.idleTimeoutMs} ms`, 'idle_timeout');
+      return;
+    }
+    if (nowMs - this.lastPingMs >= limits.heartbeatMs) {
+      this.lastPingMs = nowMs;
+      this.transport.ping?.();
+      this.sendControl({ body: { $case: 'ping', value: { ts: BigInt(nowMs) } } });
+    }
+  }
+
+  /** Asks the client to reconnect after `afterMs` (drain); the close follows when the caller decides. */
+  sendReconnect(afterMs: number, reason: string): void {
+    this.sendControl({ body: { $case: 'reconnect', value: { afterMs, reason } } });
+  }
+
+  // --- closing ----------------------------------------------------------------------------------------
+
+  closeWith(code: CloseCodeDefinition, reason: string, rejection?: RejectionReason): void {
+    if (this.state === 'closed') return;
+    if (rejection !== undefined) this.services.metrics.reject(rejection);
+    this.services.logger.debug({ event: 'edge.session_closing', session: this.id, remote: this.remoteAddress, code: code.code, name: code.name, reason }, 'closing a client connection');
+    // Whatever is queued (e.g. the error that explains the close) goes out first.
+    if (this.pieces.length > 0 && code !== CLOSE_CODES.SLOW_CONSUMER) this.writeFrame(Date.now());
+    this.release();
+    this.transport.close(code.code, reason);
+  }
+
+  /** The transport is gone (closed by either side): releases everything. Idempotent. */
+  onClosed(): void {
+    this.release();
+  }
+
+  private release(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    const { metrics, scheduler, interest } = this.services;
+    for (const held of this.held.values()) {
+      if (held.channel !== undefined) {
+        held.channel.remove(this, held.mode);
+        interest.release(held.channel);
+      }
+    }
+    metrics.subscriptions -= this.held.size;
+    this.held.clear();
+    this.marked = undefined;
+    this.pieces.length = 0;
+    this.pieceChannels.length = 0;
+    scheduler.remove(this);
+    metrics.conflatingSessions = scheduler.behindCount;
+    metrics.connections--;
+  }
+}
+
+function grantedMode(requested: SubscriptionMode, defaultMode: ClientMode, maxMode: SubscriptionMode): ClientMode {
+  const wanted = (CLIENT_MODES as readonly SubscriptionMode[]).includes(requested) ? requested : defaultMode;
+  return Math.min(wanted, maxMode) as ClientMode;
+}
+
+function rejectionReason(code: CloseCodeDefinition): RejectionReason {
+  switch (code.code) {
+    case CLOSE_CODES.AUTH_REQUIRED.code:
+      return 'auth_required';
+    case CLOSE_CODES.TOKEN_EXPIRED.code:
+      return 'token_expired';
+    default:
+      return 'auth_failed';
+  }
+}

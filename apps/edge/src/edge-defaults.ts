@@ -1,0 +1,29 @@
+import { SubscriptionMode } from '@tickwire/protocol';
+import type { SessionLimits } from './client-session';
+import { DEFAULT_LINGER_MS, DEFAULT_MAX_SYMBOLS_PER_FETCH } from './market-interest';
+import { DEFAULT_BEHIND_CHECK_MS, DEFAULT_TICK_MS } from './outbound-scheduler';
+
+/** Defaults of the edge's limits and timings (`main.ts` exposes each as an environment variable). */
+export const DEFAULT_EDGE_LIMITS = Object.freeze({
+  maxConnections: 18_000,
+  maxConnectionsPerIp: 18_000,
+  maxMessageBytes: 16 * 1024,
+  maxSymbolsPerRequest: 500,
+  maxInvalidMessages: 10,
+  maxLimitHits: 10,
+  messagesPerSec: 20,
+  messageBurst: 50,
+  maxRateLimitHits: 20,
+  softBufferBytes: 256 * 1024,
+  hardBufferBytes: 4 * 1024 * 1024,
+  slowConsumerMs: 10_000,
+  heartbeatMs: 15_000,
+  idleTimeoutMs: 45_000,
+  authTimeoutMs: 5_000,
+  defaultMode: SubscriptionMode.QUOTE,
+  lingerMs: DEFAULT_LINGER_MS,
+  maxSymbolsPerFetch: DEFAULT_MAX_SYMBOLS_PER_FETCH,
+  behindCheckMs: DEFAULT_BEHIND_CHECK_MS,
+  tickMs: DEFAULT_TICK_MS,
+  drainWindowMs: 10_000,
+} satisfies Partial<SessionLimits> & Record<string, unknown>);

@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  CLOSE_CODES,
+  encodeServerJson,
+  type Candle,
+  type Instrument,
+  type MarketUpdate,
+  SubscriptionMode,
+  type GetSnapshotsResponse,
+} from '@tickwire/protocol';
+import { AccessError, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
+import { ClientSession, type SessionServices } from './client-session';
+import type { RejectionReason } from './edge-metrics';
+import { SseTransport } from './sse-transport';
+import { Encoding, encodingFromSubprotocols } from './wire-encoding';
+import { WebSocketTransport } from './websocket-transport';
+
+/** The snapshot service calls the HTTP endpoints make (`SnapshotClient` from @tickwire/snapshot-grpc fits). */
+export interface SnapshotQueries {
+  getSnapshots(symbols: readonly string[], mode: SubscriptionMode): Promise<GetSnapshotsResponse>;
+  listInstruments(prefix: string, limit: number): Promise<Instrument[]>;
+  getCandles(symbol: string, fromNs: bigint, toNs: bigint): Promise<Candle[]>;
+}
+
+export interface EdgeServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly services: SessionServices;
+  readonly snapshots: SnapshotQueries;
+  readonly origins: OriginPolicy;
+  readonly connections: ConnectionLimiter;
+  /** Anonymous access allowed: no token needed, no auth message awaited. */
+  readonly allowAnonymous: boolean;
+}
+
+export const STREAM_PATH = '/v1/stream';
+export const SSE_PATH = '/v1/sse';
+const MODE_BY_NAME: Readonly<Record<string, SubscriptionMode>> = { ltp: SubscriptionMode.LTP, quote: SubscriptionMode.QUOTE, full: SubscriptionMode.FULL };
+
+/**
+ * The edge's public listener: WebSocket upgrades on `/v1/stream`, Server-Sent Events on `/v1/sse`, and
+ * HTTP reads (`/v1/snapshot`, `/v1/instruments`, `/v1/candles`). Admission happens before the upgrade
+ * where an HTTP answer is useful (503 when draining or full, so a balancer retries elsewhere; 400 for
+ * an unsupported subprotocol); everything a client library must see comes as a close code after it.
+ */
+export class EdgeServer {
+  private readonly app: FastifyInstance;
+  private readonly wss: WebSocketServer;
+  private draining = false;
+  private readonly sessions = new Set<ClientSession>();
+
+  constructor(private readonly options: EdgeServerOptions) {
+    const limits = options.services.limits;
+    // ws enforces a hard cap (4x ours) while reading; our own limit answers with 4001 and a reason.
+    this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: limits.maxMessageBytes * 4, handleProtocols: (offered) => encodingFromSubprotocols(offered)?.subprotocol ?? false });
+    this.app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: false });
+    this.routes();
+    this.app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    await this.app.listen({ host: this.options.host, port: this.options.port });
+    const address = this.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('edge listener has no TCP address');
+    return { host: address.address, port: address.port };
+  }
+
+  /** Stops admitting: new upgrades and SSE streams get 503 from now on. */
+  stopAccepting(): void {
+    this.draining = true;
+  }
+
+  /**
+   * Graceful drain: every client gets a `reconnect` notice with a random delay in [0, windowMs) and is closed
+   * with 4300 at that moment, so reconnections spread over the window instead of arriving as one storm.
+   */
+  async drain(windowMs: number): Promise<void> {
+    this.stopAccepting();
+    const closing: Promise<void>[] = [];
+    for (const session of this.sessions) {
+      const delay = Math.floor(Math.random() * windowMs);
+      session.sendReconnect(delay, 'draining');
+      closing.push(
+        new Promise<void>((resolve) => {
+          setTimeout(() => {
+            session.closeWith(CLOSE_CODES.SERVER_DRAINING, 'server draining: reconnect');
+            resolve();
+          }, delay);
+        }),
+      );
+    }
+    await Promise.all(closing);
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.sessions) session.closeWith(CLOSE_CODES.SERVER_DRAINING, 'server stopping');
+    this.wss.close();
+    await this.app.close();
+  }
+
+  // --- WebSocket ----------------------------------------------------------------------------------------
+
+  private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const { services, connections } = this.options;
+    const url = new URL(request.url ?? '/', 'http://edge');
+    if (url.pathname !== STREAM_PATH) return refuse(socket, 404, 'Not Found', `WebSocket endpoint is ${STREAM_PATH}`);
+    if (this.draining) {
+      services.metrics.reject('draining');
+      return refuse(socket, 503, 'Service Unavailable', 'server draining; connect to another instance');
+    }
+    const protocols = request.headers['sec-websocket-protocol'];
+    const offered = new Set((protocols ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''));
+    const chosen = encodingFromSubprotocols(offered);
+    if (chosen === undefined) {
+      services.metrics.reject('subprotocol');
+      return refuse(socket, 400, 'Bad Request', `unsupported subprotocol; offer tickwire.v1.json or tickwire.v1.proto`);
+    }
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    const admission = connections.tryAcquire(ip);
+    if (admission !== 'ok') {
+      services.metrics.reject(admission === 'per_ip' ? 'per_ip_limit' : 'process_limit');
+      return refuse(socket, 503, 'Service Unavailable', admission === 'per_ip' ? 'too many connections from this address' : 'this instance is full; retry another');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, url, chosen.encoding, ip));
+  }
+
+  private onConnection(ws: WebSocket, request: IncomingMessage, url: URL, encoding: Encoding, ip: string): void {
+    const { services, connections, origins, allowAnonymous } = this.options;
+    const session = new ClientSession(newSessionId(), new WebSocketTransport(ws), encoding, services, Date.now(), ip);
+    this.sessions.add(session);
+    ws.on('message', (data: Buffer, isBinary: boolean) => session.onMessage(data, isBinary, Date.now()));
+    ws.on('pong', () => session.onPong(Date.now()));
+    ws.on('error', (err) => services.logger.debug({ event: 'edge.socket_error', session: session.id, err }, 'client socket error'));
+    ws.once('close', () => {
+      session.onClosed();
+      this.sessions.delete(session);
+      connections.release(ip);
+    });
+    if (!origins.allows(request.headers.origin)) {
+      session.closeWith(CLOSE_CODES.ORIGIN_NOT_ALLOWED, 'origin not allowed', 'origin');
+      return;
+    }
+    const token = url.searchParams.get('token') ?? undefined;
+    session.start(token, token === undefined && !allowAnonymous).catch((err: unknown) => {
+      services.logger.error({ event: 'edge.session_start_failed', session: session.id, err }, 'session start failed');
+      session.closeWith(CLOSE_CODES.SERVER_ERROR, 'internal error');
+    });
+  }
+
+  // --- HTTP -----------------------------------------------------------------------------------------------
+
+  private routes(): void {
+    const app = this.app;
+    app.get(SSE_PATH, (request, reply) => this.onSse(request, reply));
+    app.get('/v1/snapshot', async (request, reply) => {
+      const principal = await this.authorize(request, reply);
+      if (principal === undefined) return reply;
+      const query = request.query as Record<string, string | undefined>;
+      const symbols = parseSymbols(query.symbols);
+      const mode = query.mode === undefined ? this.options.services.limits.defaultMode : MODE_BY_NAME[query.mode];
+      if (symbols === undefined || symbols.length === 0) return badRequest(reply, 'symbols: a comma-separated list of 1 or more symbols is required');
+      if (symbols.length > this.options.services.limits.maxSymbolsPerRequest) return badRequest(reply, `symbols: at most ${this.options.services.limits.maxSymbolsPerRequest} per request`);
+      if (mode === undefined) return badRequest(reply, 'mode: one of ltp, quote, full');
+      const entitled = symbols.filter((s) => principal.entitlements.allows(s));
+      const notEntitled = symbols.filter((s) => !principal.entitlements.allows(s));
+      const response = await this.upstream(reply, () => this.options.snapshots.getSnapshots(entitled, mode));
+      if (response === undefined) return reply;
+      return sendJson(reply, 200, `{"snapshots":[${response.snapshots.map(updateJson).join(',')}],"unknownSymbols":${JSON.stringify(response.unknownSymbols)},"notEntitled":${JSON.stringify(notEntitled)}}`);
+    });
+    app.get('/v1/instruments', async (request, reply) => {
+      if ((await this.authorize(request, reply)) === undefined) return reply;
+      const query = request.query as Record<string, string | undefined>;
+      const limit = query.limit === undefined ? 100 : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return badRequest(reply, 'limit: an integer in 1..10000');
+      const instruments = await this.upstream(reply, () => this.options.snapshots.listInstruments(query.prefix ?? '', limit));
+      if (instruments === undefined) return reply;
+      return sendJson(reply, 200, JSON.stringify({ instruments: instruments.map((i) => ({ symbol: i.symbol, marketCategory: i.marketCategory, roundLotSize: i.roundLotSize, etp: i.etp })) }));
+    });
+    app.get('/v1/candles', async (request, reply) => {
+      const principal = await this.authorize(request, reply);
+      if (principal === undefined) return reply;
+      const query = request.query as Record<string, string | undefined>;
+      const symbol = query.symbol;
+      if (symbol === undefined || symbol === '') return badRequest(reply, 'symbol is required');
+      if (!principal.entitlements.allows(symbol)) return sendJson(reply, 403, JSON.stringify({ error: 'not entitled', symbol }));
+      const from = parseNs(query.from, 0n);
+      const to = parseNs(query.to, 2n ** 63n);
+      if (from === undefined || to === undefined) return badRequest(reply, 'from, to: Unix epoch nanoseconds');
+      const candles = await this.upstream(reply, () => this.options.snapshots.getCandles(symbol, from, to));
+      if (candles === undefined) return reply;
+      return sendJson(reply, 200, JSON.stringify({ symbol, candles: candles.map((c) => ({ t: String(c.startTsNs), o: c.open / 1e4, h: c.high / 1e4, l: c.low / 1e4, c: c.close / 1e4, v: Number(c.volume), n: c.trades })) }));
+    });
+  }
+
+  private async onSse(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { services, connections } = this.options;
+    const query = request.query as Record<string, string | undefined>;
+    const symbols = parseSymbols(query.symbols);
+    const mode = query.mode === undefined ? services.limits.defaultMode : MODE_BY_NAME[query.mode];
+    if (symbols === undefined || symbols.length === 0 || mode === undefined) {
+      return void badRequest(reply, 'symbols (comma-separated) and optional mode (ltp, quote, full) are required');
+    }
+    if (this.draining) {
+      services.metrics.reject('draining');
+      return void sendJson(reply, 503, '{"error":"server draining"}');
+    }
+    if (!this.options.origins.allows(request.headers.origin)) {
+      services.metrics.reject('origin');
+      return void sendJson(reply, 403, '{"error":"origin not allowed"}');
+    }
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    const admission = connections.tryAcquire(ip);
+    if (admission !== 'ok') {
+      services.metrics.reject(admission === 'per_ip' ? 'per_ip_limit' : 'process_limit');
+      return void sendJson(reply, 503, '{"error":"too many connections"}');
+    }
+    reply.hijack();
+    const response: ServerResponse = reply.raw;
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    response.flushHeaders();
+    const session = new ClientSession(newSessionId(), new SseTransport(response), Encoding.JSON, services, Date.now(), ip);
+    this.sessions.add(session);
+    response.once('close', () => {
+      session.onClosed();
+      this.sessions.delete(session);
+      connections.release(ip);
+    });
+    await session.start(bearer(request), false);
+    session.request({ id: 1, body: { $case: 'subscribe', value: { items: symbols.map((symbol) => ({ symbol, mode })) } } });
+  }
+
+  /** The caller's principal, or undefined after answering 401. */
+  private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
+    try {
+      return await this.options.services.verifier.verify(bearer(request));
+    } catch (err) {
+      if (!(err instanceof AccessError)) throw err;
+      this.options.services.metrics.reject(err.closeCode === CLOSE_CODES.AUTH_REQUIRED ? 'auth_required' : err.closeCode === CLOSE_CODES.TOKEN_EXPIRED ? 'token_expired' : ('auth_failed' satisfies RejectionReason));
+      sendJson(reply, 401, JSON.stringify({ error: err.message, code: err.closeCode.name }));
+      return undefined;
+    }
+  }
+
+  /** Runs a snapshot-service call; on failure answers 503 (upstream down) or 504 (deadline) and returns undefined. */
+  private async upstream<T>(reply: FastifyReply, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      const deadline = (err as { code?: unknown }).code === 'DEADLINE_EXCEEDED' || (err as { grpcStatus?: unknown }).grpcStatus === 4;
+      this.options.services.logger.warn({ event: 'edge.http_upstream_failed', err }, 'snapshot service call failed');
+      sendJson(reply, deadline ? 504 : 503, JSON.stringify({ error: `snapshot service ${deadline ? 'timed out' : 'unavailable'}` }));
+      return undefined;
+    }
+  }
+}
+
+function refuse(socket: Duplex, status: number, statusText: string, body: string): void {
+  socket.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${status === 503 ? 'Retry-After: 1\r\n' : ''}\r\n${body}`);
+}
+
+function newSessionId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined && header.startsWith('Bearer ')) return header.slice(7).trim();
+  const token = (request.query as Record<string, string | undefined>).token;
+  return token === undefined || token === '' ? undefined : token;
+}
+
+function parseSymbols(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function parseNs(value: string | undefined, fallback: bigint): bigint | undefined {
+  if (value === undefined) return fallback;
+  return /^\d{1,19}$/.test(value) ? BigInt(value) : undefined;
+}
+
+function updateJson(update: MarketUpdate): string {
+  return encodeServerJson({ body: { $case: 'update', value: update } });
+}
+
+function badRequest(reply: FastifyReply, message: string): FastifyReply {
+  return sendJson(reply, 400, JSON.stringify({ error: message }));
+}
+
+function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+}

@@ -1,0 +1,106 @@
+import { connectNatsBus } from '@tickwire/bus';
+import { SubscriptionMode } from '@tickwire/protocol';
+import { DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
+import { SnapshotClient } from '@tickwire/snapshot-grpc';
+import { DEFAULT_TIER_SPEC, OriginPolicy, parseTierPolicies, TokenVerifier } from './access';
+import { DEFAULT_EDGE_LIMITS } from './edge-defaults';
+import { startEdge } from './edge-service';
+
+const d = DEFAULT_EDGE_LIMITS;
+const config = defineConfig({
+  NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
+  SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.tick shards (the same as the normalizer)' }),
+  SNAPSHOT_ADDRESS: env.string({ pattern: /^[^\s/]+:\d{1,5}$/, default: '127.0.0.1:50051', doc: 'snapshot service gRPC address, host:port' }),
+  HOST: env.string({ default: '0.0.0.0', doc: 'address the client listener binds' }),
+  PORT: env.port({ default: 8080, allowZero: true, doc: 'client port: WebSocket /v1/stream, SSE /v1/sse, HTTP /v1/snapshot' }),
+  JWT_HS256_SECRET: env.string({ optional: true, secret: true, doc: 'shared secret for HS256 tokens (at least 32 bytes)' }),
+  JWKS_FILE: env.string({ optional: true, doc: 'JWKS file with the RS256/ES256 public keys tokens are signed with' }),
+  JWT_ISSUER: env.string({ optional: true, doc: 'required `iss` claim' }),
+  JWT_AUDIENCE: env.string({ optional: true, doc: 'required `aud` claim' }),
+  ALLOW_ANONYMOUS: env.bool({ default: false, doc: 'accept connections without a token (tier ANONYMOUS_TIER, every symbol)' }),
+  ANONYMOUS_TIER: env.string({ default: 'delayed', doc: 'tier of anonymous connections' }),
+  TIERS: env.string({ default: DEFAULT_TIER_SPEC, doc: 'tiers: name:batchIntervalMs:maxSubscriptions:maxMode,... (batchIntervalMs 0 = realtime)' }),
+  ALLOWED_ORIGINS: env.string({ default: '*', doc: 'Origin allow-list: exact origins, https://*.example.com, or *' }),
+  MAX_CONNECTIONS: env.int({ min: 1, max: 1_000_000, default: d.maxConnections, doc: 'connections per process; more get HTTP 503 (a balancer retries elsewhere)' }),
+  MAX_CONNECTIONS_PER_IP: env.int({ min: 1, max: 1_000_000, default: d.maxConnectionsPerIp, doc: 'connections per client address' }),
+  MAX_MESSAGE_BYTES: env.int({ min: 256, max: 1_048_576, default: d.maxMessageBytes, doc: 'largest client message; bigger closes with 4001' }),
+  MESSAGES_PER_SEC: env.int({ min: 1, max: 100_000, default: d.messagesPerSec, doc: 'client messages per second per connection (token bucket rate)' }),
+  MESSAGE_BURST: env.int({ min: 1, max: 100_000, default: d.messageBurst, doc: 'client message burst per connection' }),
+  MAX_SYMBOLS_PER_REQUEST: env.int({ min: 1, max: 10_000, default: d.maxSymbolsPerRequest, doc: 'symbols in one subscribe / snapshot request' }),
+  SOFT_BUFFER_BYTES: env.int({ min: 1_024, max: 1 << 30, default: d.softBufferBytes, doc: 'send buffer past which a client gets latest values only' }),
+  HARD_BUFFER_BYTES: env.int({ min: 1_024, max: 1 << 30, default: d.hardBufferBytes, doc: 'send buffer past which a client is closed with 4200' }),
+  SLOW_CONSUMER_TIMEOUT: env.duration({ default: d.slowConsumerMs, doc: 'a client behind for longer is closed with 4200' }),
+  HEARTBEAT_INTERVAL: env.duration({ default: d.heartbeatMs, doc: 'server ping interval (announced in welcome)' }),
+  IDLE_TIMEOUT: env.duration({ default: d.idleTimeoutMs, doc: 'a client silent for longer (no message, no pong) is closed with 4302' }),
+  AUTH_TIMEOUT: env.duration({ default: d.authTimeoutMs, doc: 'without ?token=, the auth message must arrive within this' }),
+  DEFAULT_MODE: env.enumOf(['ltp', 'quote', 'full'], { default: 'quote', doc: 'mode of a subscription that names none' }),
+  INTEREST_LINGER: env.duration({ default: d.lingerMs, doc: 'an unwanted symbol keeps its NATS subscription this long' }),
+  DRAIN_WINDOW: env.duration({ default: d.drainWindowMs, doc: 'on SIGTERM, clients are told to reconnect and closed spread over this window' }),
+});
+
+const MODES = { ltp: SubscriptionMode.LTP, quote: SubscriptionMode.QUOTE, full: SubscriptionMode.FULL } as const;
+
+void runService({
+  name: 'edge',
+  config,
+  async start(ctx) {
+    const { config: cfg, logger, readiness } = ctx;
+    const tiers = parseTierPolicies(cfg.TIERS);
+    const verifier = await TokenVerifier.create({
+      hs256Secret: cfg.JWT_HS256_SECRET,
+      jwksFile: cfg.JWKS_FILE,
+      issuer: cfg.JWT_ISSUER,
+      audience: cfg.JWT_AUDIENCE,
+      allowAnonymous: cfg.ALLOW_ANONYMOUS,
+      anonymousTier: cfg.ANONYMOUS_TIER,
+    });
+    if (cfg.ALLOW_ANONYMOUS && !tiers.has(cfg.ANONYMOUS_TIER)) throw new Error(`ANONYMOUS_TIER '${cfg.ANONYMOUS_TIER}' is not one of TIERS (${[...tiers.keys()].join(', ')})`);
+    readiness.register('bus');
+    const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-edge', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
+    readiness.set('bus', true);
+    bus.onStatus((status, detail) => {
+      readiness.set('bus', status === 'connected', `bus ${status}`);
+      logger.info({ event: `bus.${status}`, detail }, `bus ${status}`);
+    });
+    const snapshots = new SnapshotClient(cfg.SNAPSHOT_ADDRESS);
+    const edge = await startEdge({
+      bus,
+      snapshots,
+      shardCount: cfg.SHARD_COUNT,
+      host: cfg.HOST,
+      port: cfg.PORT,
+      verifier,
+      tiers,
+      origins: OriginPolicy.parse(cfg.ALLOWED_ORIGINS),
+      maxConnections: cfg.MAX_CONNECTIONS,
+      maxConnectionsPerIp: cfg.MAX_CONNECTIONS_PER_IP,
+      limits: {
+        ...d,
+        maxMessageBytes: cfg.MAX_MESSAGE_BYTES,
+        messagesPerSec: cfg.MESSAGES_PER_SEC,
+        messageBurst: cfg.MESSAGE_BURST,
+        maxSymbolsPerRequest: cfg.MAX_SYMBOLS_PER_REQUEST,
+        softBufferBytes: cfg.SOFT_BUFFER_BYTES,
+        hardBufferBytes: cfg.HARD_BUFFER_BYTES,
+        slowConsumerMs: cfg.SLOW_CONSUMER_TIMEOUT,
+        heartbeatMs: cfg.HEARTBEAT_INTERVAL,
+        idleTimeoutMs: cfg.IDLE_TIMEOUT,
+        authTimeoutMs: cfg.AUTH_TIMEOUT,
+        defaultMode: MODES[cfg.DEFAULT_MODE],
+      },
+      lingerMs: cfg.INTEREST_LINGER,
+      maxSymbolsPerFetch: d.maxSymbolsPerFetch,
+      behindCheckMs: d.behindCheckMs,
+      tickMs: d.tickMs,
+      registry: ctx.registry,
+      logger,
+    });
+    logger.info({ event: 'edge.listening', ...edge.address }, `clients: ws://${edge.address.host}:${edge.address.port}/v1/stream`);
+    ctx.onShutdown('stop-accepting', () => edge.server.stopAccepting(), 'edge-listener');
+    ctx.onShutdown('drain', () => edge.stop(cfg.DRAIN_WINDOW), 'edge-clients');
+    ctx.onShutdown('close-adapters', async () => {
+      snapshots.close();
+      await bus.drain();
+    }, 'bus');
+  },
+});

@@ -1,0 +1,41 @@
+import { concatBatch, concatJsonBatchBytes, encodeServerJson, encodeServerMessage, JSON_SUBPROTOCOL, PROTO_SUBPROTOCOL, type ServerMessage } from '@tickwire/protocol';
+
+/** How a connection's messages are written: the JSON or the protobuf subprotocol. Indexes per-encoding caches. */
+export const Encoding = { JSON: 0, PROTO: 1 } as const;
+export type Encoding = (typeof Encoding)[keyof typeof Encoding];
+export const ENCODING_COUNT = 2;
+
+/** The encoding a client asked for with `Sec-WebSocket-Protocol`; JSON when it asked for none; `undefined` when it offered only others. */
+export function encodingFromSubprotocols(offered: ReadonlySet<string>): { readonly encoding: Encoding; readonly subprotocol: string | undefined } | undefined {
+  if (offered.size === 0) return { encoding: Encoding.JSON, subprotocol: undefined };
+  if (offered.has(PROTO_SUBPROTOCOL)) return { encoding: Encoding.PROTO, subprotocol: PROTO_SUBPROTOCOL };
+  if (offered.has(JSON_SUBPROTOCOL)) return { encoding: Encoding.JSON, subprotocol: JSON_SUBPROTOCOL };
+  return undefined;
+}
+
+/** One server message as frame-ready bytes (UTF-8 JSON text or protobuf). */
+export function encodeServerPiece(message: ServerMessage, encoding: Encoding): Uint8Array {
+  return encoding === Encoding.PROTO ? encodeServerMessage(message) : Buffer.from(encodeServerJson(message));
+}
+
+/** The payload of one WebSocket frame: the piece itself, or a batch built by concatenating the pieces. */
+export function framePieces(pieces: readonly Uint8Array[], encoding: Encoding): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  return encoding === Encoding.PROTO ? concatBatch(pieces) : concatJsonBatchBytes(pieces);
+}
+
+/**
+ * A server message encoded at most once per encoding, on first use: one instance is shared by every
+ * client that receives the message, so N clients cost one encode per encoding, not N.
+ */
+export class EncodedMessage {
+  private json: Uint8Array | undefined;
+  private proto: Uint8Array | undefined;
+
+  constructor(readonly message: ServerMessage) {}
+
+  bytes(encoding: Encoding): Uint8Array {
+    if (encoding === Encoding.PROTO) return (this.proto ??= encodeServerPiece(this.message, Encoding.PROTO));
+    return (this.json ??= encodeServerPiece(this.message, Encoding.JSON));
+  }
+}
