@@ -1,1 +1,15 @@
-export {};
+export {
+  startSnapshotGrpcServer,
+  parseSnapshotGrpcServerOptions,
+  DEFAULT_CLOSE_GRACE_MS,
+  DEFAULT_GRPC_HOST,
+  DEFAULT_LIST_LIMIT,
+  DEFAULT_MAX_LIST_LIMIT,
+  DEFAULT_MAX_SYMBOLS_PER_REQUEST,
+  SNAPSHOT_SERVICE_NAME,
+  type SnapshotGrpcServer,
+  type SnapshotGrpcServerOptions,
+} from './snapshot-grpc-server';
+export { SnapshotClient, DEFAULT_CLIENT_DEADLINE_MS, type SnapshotCallOptions, type SnapshotClientOptions } from './snapshot-client';
+export { SNAPSHOT_GRPC_ERRORS, SnapshotClientError, SnapshotGrpcError, ERROR_CODE_METADATA_KEY, type SnapshotGrpcErrorCode } from './errors';
+export { HealthServingStatus } from './health-service';
