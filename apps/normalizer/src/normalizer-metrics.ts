@@ -43,7 +43,7 @@ export class NormalizerMetrics {
     });
   }
 
-  observeLatency(ns: bigint): void {
-    if (ns > 0n) this.latency.observe(Number(ns) / 1e9);
+  observeLatencyNs(ns: number): void {
+    if (ns > 0) this.latency.observe(ns / 1e9);
   }
 }
