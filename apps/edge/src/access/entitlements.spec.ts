@@ -89,7 +89,7 @@ describe('Entitlements', () => {
     const symbol = fc.stringMatching(/^[A-C]{0,4}$/);
     const pattern = fc.oneof(symbol.filter((s) => s.length > 0), symbol.map((s) => `${s}*`));
     fc.assert(
-      fc.property(fc.array(pattern, { maxLength: 6 }), fc.option(fc.array(fc.constantFrom('Q', 'N', 'A'), { maxLength: 3 }), { nil: undefined }), symbol, fc.option(fc.constantFrom('Q', 'N', 'A', 'Z'), { nil: undefined }), (patterns, markets, s, market) => {
+      fc.property(fc.array(pattern, { maxLength: 6 }), fc.option(fc.array(fc.constantFrom<string>('Q', 'N', 'A'), { maxLength: 3 }), { nil: undefined }), symbol, fc.option(fc.constantFrom('Q', 'N', 'A', 'Z'), { nil: undefined }), (patterns, markets, s, market) => {
         const ent = Entitlements.compile(markets === undefined ? { symbols: patterns } : { symbols: patterns, markets });
         const symbolOk = patterns.some((p) => (p.endsWith('*') ? s.startsWith(p.slice(0, -1)) : p === s));
         const marketOk = market === undefined || markets === undefined || markets.includes(market);
