@@ -9,10 +9,12 @@ import { MinuteCandles } from './minute-candles';
 import { parseBookSetOptions } from './options';
 import type { BookSetOptions, ResolvedBookSetOptions } from './options';
 import { OrderTable } from './order-table';
-import type { PriceLadder } from './price-ladder';
+import { LevelArena, type PriceLadder } from './price-ladder';
 import { TradeKind } from './trade-ring';
 
 const LOCATES = 65536;
+/** 4,096 books' worth of 16-level sides (1.5 MB); doubles as needed. */
+const INITIAL_ARENA_LEVELS = 131_072;
 const BID = 1;
 const ASK = 0;
 const PRINTABLE_YES = 0x59; // 'Y'
@@ -77,6 +79,8 @@ export class BookSet {
   readonly stats = new BookSetStats();
   readonly orders: OrderTable;
   private readonly journal: ExecutionJournal;
+  /** Every book's price levels, in one array (see `LevelArena`). */
+  private readonly levels = new LevelArena(INITIAL_ARENA_LEVELS);
   private readonly instruments: (Instrument | undefined)[] = new Array<Instrument | undefined>(LOCATES).fill(undefined);
   private readonly bySymbol = new Map<string, Instrument>();
   private readonly created: Instrument[] = [];
@@ -512,7 +516,7 @@ export class BookSet {
   }
 
   private create(locate: number, symbol: string): Instrument {
-    const inst = new Instrument(locate, symbol, this.options.tradeRingCapacity, this.options.initialLevelCapacity);
+    const inst = new Instrument(locate, symbol, this.options.tradeRingCapacity, this.options.initialLevelCapacity, this.levels);
     this.instruments[locate] = inst;
     this.created.push(inst);
     if (symbol !== '' && !this.bySymbol.has(symbol)) this.bySymbol.set(symbol, inst);

@@ -22,6 +22,6 @@ export {
 } from './options';
 export type { BookSetOptions, ResolvedBookSetOptions } from './options';
 export { OrderTable } from './order-table';
-export { PriceLadder } from './price-ladder';
+export { LevelArena, PriceLadder } from './price-ladder';
 export { TradeKind, TradeRing } from './trade-ring';
 export type { TradeKindCode } from './trade-ring';

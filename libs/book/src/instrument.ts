@@ -1,6 +1,6 @@
 import { MinuteCandles } from './minute-candles';
 import { ExactNotional } from './notional';
-import { PriceLadder } from './price-ladder';
+import { type LevelArena, PriceLadder } from './price-ladder';
 import { TradeRing } from './trade-ring';
 
 /** Numbers of `tickwire.v1.TradingStatus` (proto/tickwire/v1/market.proto). */
@@ -168,11 +168,12 @@ export class Instrument {
   lockedCount = 0;
   crossedCount = 0;
 
-  constructor(locate: number, symbol: string, tradeRingCapacity: number, levelCapacity: number) {
+  /** `levels`: the arena the book set's ladders share (default: the ladders' own). */
+  constructor(locate: number, symbol: string, tradeRingCapacity: number, levelCapacity: number, levels?: LevelArena) {
     this.locate = locate;
     this.symbol = symbol;
-    this.bids = new PriceLadder(true, levelCapacity);
-    this.asks = new PriceLadder(false, levelCapacity);
+    this.bids = new PriceLadder(true, levelCapacity, levels);
+    this.asks = new PriceLadder(false, levelCapacity, levels);
     this.trades = new TradeRing(tradeRingCapacity);
     this.candles = new MinuteCandles();
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PriceLadder } from './price-ladder';
+import { LevelArena, PriceLadder } from './price-ladder';
 
 function rows(l: PriceLadder): [number, number, number][] {
   const out: [number, number, number][] = [];
@@ -69,4 +69,47 @@ describe('PriceLadder', () => {
       }),
     );
   });
+
+  it('keeps ladders sharing one arena independent while they grow, move and the arena itself grows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1000 }), fc.boolean()), { maxLength: 400 }),
+        (sides, ops) => {
+          const arena = new LevelArena(2);
+          const ladders = sides.map((isBid) => new PriceLadder(isBid, 1, arena));
+          const naive = sides.map(() => new Map<number, [number, number]>());
+          for (const [which, tick, shares, add] of ops) {
+            const i = which % ladders.length;
+            const price = tick * 100;
+            const level = naive[i]!.get(price);
+            if (add) {
+              naive[i]!.set(price, level ? [level[0] + shares, level[1] + 1] : [shares, 1]);
+              ladders[i]!.adjust(price, shares, 1);
+            } else if (level) {
+              if (level[1] === 1) naive[i]!.delete(price);
+              else naive[i]!.set(price, [level[0] - Math.min(shares, level[0]), level[1] - 1]);
+              ladders[i]!.adjust(price, level[1] === 1 ? -level[0] : -Math.min(shares, level[0]), -1);
+            }
+          }
+          ladders.forEach((ladder, i) => {
+            const expected = [...naive[i]!.entries()].sort((a, b) => (sides[i] ? b[0] - a[0] : a[0] - b[0])).map(([p, [s, c]]) => [p, s, c]);
+            expect(rows(ladder)).toEqual(expected);
+          });
+        },
+      ),
+    );
+  });
+
+  it('uses arena space for the deepest a book got (its regions double as it grows), not for the number of level changes', () => {
+    const arena = new LevelArena(4);
+    const ladder = new PriceLadder(true, 2, arena);
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 16; i++) ladder.adjust(1000 + i, 1, 1);
+      for (let i = 0; i < 16; i++) ladder.adjust(1000 + i, -1, -1);
+    }
+    expect(ladder.length).toBe(0);
+    expect(arena.levelsInUse).toBeLessThanOrEqual(2 + 4 + 8 + 16);
+  });
 });
+

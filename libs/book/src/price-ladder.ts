@@ -5,6 +5,44 @@ const NEAR_TOUCH = 8;
 const STRIDE = 3;
 
 /**
+ * Price levels of many ladders in one `Float64Array` (one per `BookSet`). A ladder owns a region of it
+ * (`capacity` levels from `base`); a full ladder moves to a region twice as large at the end. Why: with
+ * thousands of books mostly cold in cache, a ladder with its own typed array costs three dependent
+ * cache misses per level lookup (ladder -> typed array object -> backing store), one shared arena costs
+ * one (the arena and its array stay hot). Space follows the deepest each book got (regions only double,
+ * a book's abandoned regions sum to less than its current one), not the number of level changes.
+ */
+export class LevelArena {
+  /** Interleaved levels: key, total shares, order count. Replaced (copied) when the arena grows. */
+  data: Float64Array;
+  private used = 0;
+
+  constructor(initialLevels = 1024) {
+    this.data = new Float64Array(Math.max(1, initialLevels) * STRIDE);
+  }
+
+  /** Levels handed out so far (including regions ladders have moved out of). */
+  get levelsInUse(): number {
+    return this.used;
+  }
+
+  /** A region of `levels` levels; returns its first level's index. */
+  allocate(levels: number): number {
+    const base = this.used;
+    const needed = (base + levels) * STRIDE;
+    if (needed > this.data.length) {
+      let size = this.data.length * 2;
+      while (size < needed) size *= 2;
+      const data = new Float64Array(size);
+      data.set(this.data);
+      this.data = data;
+    }
+    this.used = base + levels;
+    return base;
+  }
+}
+
+/**
  * One side of an aggregated (L2) book: price levels with total shares and order count, kept sorted in one
  * interleaved `Float64Array` with the **best level at the end**. Why this shape:
  *
@@ -22,12 +60,18 @@ const STRIDE = 3;
  */
 export class PriceLadder {
   readonly isBid: boolean;
-  private levels: Float64Array;
+  private readonly arena: LevelArena;
+  /** Index of this ladder's first double in `arena.data`, and its room in levels. */
+  private base: number;
+  private capacity: number;
   private len = 0;
 
-  constructor(isBid: boolean, initialCapacity = 16) {
+  /** `arena`: shared with the other ladders of a book set (default: one of its own). */
+  constructor(isBid: boolean, initialCapacity = 16, arena: LevelArena = new LevelArena(initialCapacity > 1 ? initialCapacity : 2)) {
     this.isBid = isBid;
-    this.levels = new Float64Array((initialCapacity > 1 ? initialCapacity : 2) * STRIDE);
+    this.arena = arena;
+    this.capacity = initialCapacity > 1 ? initialCapacity : 2;
+    this.base = arena.allocate(this.capacity) * STRIDE;
   }
 
   /** Number of price levels. */
@@ -39,30 +83,30 @@ export class PriceLadder {
   get bestPrice(): number {
     const n = this.len;
     if (n === 0) return 0;
-    const key = this.levels[(n - 1) * STRIDE];
+    const key = this.arena.data[this.base + (n - 1) * STRIDE];
     return this.isBid ? key : KEY_FLIP - key;
   }
 
   /** Shares at the best price, 0 when empty. */
   get bestSize(): number {
-    return this.len === 0 ? 0 : this.levels[(this.len - 1) * STRIDE + 1];
+    return this.len === 0 ? 0 : this.arena.data[this.base + (this.len - 1) * STRIDE + 1];
   }
 
   /** Orders at the best price, 0 when empty. */
   get bestOrders(): number {
-    return this.len === 0 ? 0 : this.levels[(this.len - 1) * STRIDE + 2];
+    return this.len === 0 ? 0 : this.arena.data[this.base + (this.len - 1) * STRIDE + 2];
   }
 
   /** Price of the level at `rank` (0 = best); `rank < length`. */
   priceAt(rank: number): number {
-    const key = this.levels[(this.len - 1 - rank) * STRIDE];
+    const key = this.arena.data[this.base + (this.len - 1 - rank) * STRIDE];
     return this.isBid ? key : KEY_FLIP - key;
   }
   sizeAt(rank: number): number {
-    return this.levels[(this.len - 1 - rank) * STRIDE + 1];
+    return this.arena.data[this.base + (this.len - 1 - rank) * STRIDE + 1];
   }
   ordersAt(rank: number): number {
-    return this.levels[(this.len - 1 - rank) * STRIDE + 2];
+    return this.arena.data[this.base + (this.len - 1 - rank) * STRIDE + 2];
   }
 
   /** Rank of the level at `price`, or -1 when there is none. */
@@ -82,8 +126,8 @@ export class PriceLadder {
     const key = this.isBid ? price : KEY_FLIP - price;
     const found = this.indexOf(key);
     if (found >= 0) {
-      const levels = this.levels;
-      const p = found * STRIDE;
+      const levels = this.arena.data;
+      const p = this.base + found * STRIDE;
       const count = levels[p + 2] + dOrders;
       if (count <= 0) {
         this.removeAt(found);
@@ -101,11 +145,12 @@ export class PriceLadder {
 
   /** Index of `key`, or `~insertionPoint` when absent. */
   private indexOf(key: number): number {
-    const levels = this.levels;
+    const levels = this.arena.data;
+    const base = this.base;
     let i = this.len - 1;
     const stop = i - NEAR_TOUCH;
     for (; i >= 0 && i > stop; i--) {
-      const k = levels[i * STRIDE];
+      const k = levels[base + i * STRIDE];
       if (k === key) return i;
       if (k < key) return ~(i + 1);
     }
@@ -115,7 +160,7 @@ export class PriceLadder {
     let hi = i;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const k = levels[mid * STRIDE];
+      const k = levels[base + mid * STRIDE];
       if (k < key) lo = mid + 1;
       else if (k > key) hi = mid - 1;
       else return mid;
@@ -124,11 +169,11 @@ export class PriceLadder {
   }
 
   private insertAt(at: number, key: number, size: number, count: number): void {
-    if ((this.len + 1) * STRIDE > this.levels.length) this.grow();
+    if (this.len === this.capacity) this.grow();
     // A plain loop: the shifted run (levels better than this one) is short, and a builtin call costs more.
-    const levels = this.levels;
-    const p = at * STRIDE;
-    for (let i = this.len * STRIDE - 1; i >= p; i--) levels[i + STRIDE] = levels[i];
+    const levels = this.arena.data;
+    const p = this.base + at * STRIDE;
+    for (let i = this.base + this.len * STRIDE - 1; i >= p; i--) levels[i + STRIDE] = levels[i];
     levels[p] = key;
     levels[p + 1] = size;
     levels[p + 2] = count;
@@ -136,16 +181,20 @@ export class PriceLadder {
   }
 
   private removeAt(at: number): void {
-    const levels = this.levels;
-    const end = (this.len - 1) * STRIDE;
-    for (let i = at * STRIDE; i < end; i++) levels[i] = levels[i + STRIDE];
+    const levels = this.arena.data;
+    const end = this.base + (this.len - 1) * STRIDE;
+    for (let i = this.base + at * STRIDE; i < end; i++) levels[i] = levels[i + STRIDE];
     this.len--;
   }
 
+  /** Moves to a region twice as large (the old one is left behind: see `LevelArena`). */
   private grow(): void {
-    const levels = new Float64Array(this.levels.length * 2);
-    levels.set(this.levels);
-    this.levels = levels;
+    const capacity = this.capacity * 2;
+    const base = this.arena.allocate(capacity) * STRIDE;
+    const levels = this.arena.data; // after allocate: it may have grown
+    levels.copyWithin(base, this.base, this.base + this.len * STRIDE);
+    this.base = base;
+    this.capacity = capacity;
   }
 
   clear(): void {
