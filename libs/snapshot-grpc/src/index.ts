@@ -13,3 +13,5 @@ export {
 export { SnapshotClient, DEFAULT_CLIENT_DEADLINE_MS, type SnapshotCallOptions, type SnapshotClientOptions } from './snapshot-client';
 export { SNAPSHOT_GRPC_ERRORS, SnapshotClientError, SnapshotGrpcError, ERROR_CODE_METADATA_KEY, type SnapshotGrpcErrorCode } from './errors';
 export { HealthServingStatus } from './health-service';
+/** What is wrong with a symbol the store would refuse (`undefined` if it is storable). */
+export { symbolProblem } from './request-validation';

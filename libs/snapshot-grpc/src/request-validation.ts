@@ -8,7 +8,7 @@ const UINT32_MAX = 0xffff_ffff;
  * The store's symbol rule (1 to MAX_SYMBOL_LENGTH printable ASCII characters, no space, `{` or `}`),
  * checked here as well so that an error names the request field (`symbols[3]`) rather than a key.
  */
-function symbolProblem(value: string, allowEmpty: boolean): string | undefined {
+export function symbolProblem(value: string, allowEmpty = false): string | undefined {
   if (value.length === 0) return allowEmpty ? undefined : 'empty';
   if (value.length > MAX_SYMBOL_LENGTH) return `longer than ${MAX_SYMBOL_LENGTH} characters`;
   for (let i = 0; i < value.length; i += 1) {

@@ -1,0 +1,80 @@
+import { connectNatsBus } from '@tickwire/bus';
+import { DEFAULT_NATS_URL, defineConfig, env, runService, type EnvVar } from '@tickwire/runtime';
+import { DEFAULT_MAX_SYMBOLS_PER_REQUEST, startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
+import { DEFAULT_MAX_CANDLES_PER_SYMBOL } from '@tickwire/store';
+import { DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_RETRY_MAX_DELAY_MS } from './coalescing-writer';
+import { isTimeZone } from './session-midnight';
+import { DEFAULT_CANDLE_BACKLOG, DEFAULT_EXCHANGE_TZ, DEFAULT_MAX_SYMBOLS, startSnapshotService } from './snapshot-service';
+import { connectStoreWithRetry } from './store-connection';
+
+/** An IANA time zone, checked against the runtime's zone database at start. */
+function timeZoneVar(doc: string): EnvVar<string, false> {
+  const base = env.string({ default: DEFAULT_EXCHANGE_TZ, doc });
+  return Object.freeze({ ...base, form: 'an IANA time zone name, e.g. America/New_York', parse: (raw: string) => (isTimeZone(raw) ? { ok: true as const, value: raw } : { ok: false as const }) });
+}
+
+const config = defineConfig({
+  NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
+  REDIS_URL: env.url({ protocols: ['redis:', 'rediss:'], default: 'redis://127.0.0.1:6379', doc: 'Redis holding the latest state, candles and instruments' }),
+  REDIS_KEY_PREFIX: env.string({ pattern: /^[^{}\s]{0,32}$/, default: 'tw:', doc: 'prefix of every Redis key (no braces)' }),
+  GRPC_HOST: env.string({ default: '0.0.0.0', doc: 'address the SnapshotService listens on' }),
+  GRPC_PORT: env.port({ allowZero: true, default: 9400, doc: 'port of the SnapshotService (0 = any free port, logged as grpc.listening)' }),
+  SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.tick shards (the same as ingest and normalizer)' }),
+  SHARDS: env.intRanges({ min: 0, max: 1023, default: '0-15', doc: 'shards whose ticks and instruments this replica writes, e.g. 0-7; run two replicas per shard set for redundancy' }),
+  FLUSH_INTERVAL: env.duration({ min: 10, max: 60_000, default: DEFAULT_FLUSH_INTERVAL_MS, doc: 'each symbol is written to Redis at most once per interval (newest state; updates in between are coalesced)' }),
+  STORE_RETRY_MAX: env.duration({ min: 100, max: 300_000, default: DEFAULT_RETRY_MAX_DELAY_MS, doc: 'longest wait between write attempts while Redis is down (starts at FLUSH_INTERVAL, doubling)' }),
+  MAX_CANDLES: env.int({ min: 1, max: 100_000, default: DEFAULT_MAX_CANDLES_PER_SYMBOL, doc: 'one-minute bars kept per symbol in Redis (1440 = a day)' }),
+  CANDLE_BACKLOG: env.int({ min: 1, max: 10_000, default: DEFAULT_CANDLE_BACKLOG, doc: 'closed bars per symbol held in memory while Redis is down (older ones dropped, counted)' }),
+  MAX_SYMBOLS: env.int({ min: 1, max: 10_000_000, default: DEFAULT_MAX_SYMBOLS, doc: 'symbols (and instruments) held at most; more are ignored and counted' }),
+  MAX_SYMBOLS_PER_REQUEST: env.int({ min: 1, max: 100_000, default: DEFAULT_MAX_SYMBOLS_PER_REQUEST, doc: 'GetSnapshots symbols per call; more is INVALID_ARGUMENT' }),
+  EXCHANGE_TZ: timeZoneVar('time zone of the exchange: trade times are ns since its local midnight; candles start at Unix times derived from it'),
+});
+
+void runService({
+  name: 'snapshot',
+  config,
+  async start(ctx) {
+    const { config: cfg, logger, readiness, registry } = ctx;
+    const outside = cfg.SHARDS.filter((shard) => shard >= cfg.SHARD_COUNT);
+    if (outside.length > 0) throw new Error(`SHARDS names shards ${outside.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
+    readiness.register('store', 'connecting to Redis');
+    readiness.register('bus', 'connecting to NATS');
+
+    const store = await connectStoreWithRetry({ url: cfg.REDIS_URL, keyPrefix: cfg.REDIS_KEY_PREFIX, maxCandlesPerSymbol: cfg.MAX_CANDLES }, logger, () => ctx.shutdown.closing);
+    ctx.onShutdown('close-adapters', () => store.close(), 'redis');
+    const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
+    readiness.set('bus', true);
+    bus.onStatus((status, detail) => {
+      readiness.set('bus', status === 'connected', `bus ${status}`);
+      logger.info({ event: `bus.${status}`, detail }, `bus ${status}`);
+    });
+    ctx.onShutdown('close-adapters', () => bus.drain(), 'nats');
+
+    // The store's status reaches the gRPC health status once the server exists (it starts after the writer).
+    const serving: { grpc?: SnapshotGrpcServer } = {};
+    const service = startSnapshotService({
+      bus,
+      store,
+      shards: cfg.SHARDS,
+      shardCount: cfg.SHARD_COUNT,
+      flushIntervalMs: cfg.FLUSH_INTERVAL,
+      retryMaxDelayMs: cfg.STORE_RETRY_MAX,
+      maxSymbols: cfg.MAX_SYMBOLS,
+      candleBacklog: cfg.CANDLE_BACKLOG,
+      exchangeTimeZone: cfg.EXCHANGE_TZ,
+      logger,
+      registry,
+      onStoreStatus: (up, reason) => {
+        readiness.set('store', up, reason);
+        serving.grpc?.setServing(up);
+      },
+    });
+    ctx.onShutdown('stop-accepting', () => service.unsubscribe(), 'md.tick');
+    ctx.onShutdown('drain', () => service.drain(), 'flush');
+    logger.info({ event: 'snapshot.consuming', shards: cfg.SHARDS, flushIntervalMs: cfg.FLUSH_INTERVAL }, `writing the latest state of shards ${cfg.SHARDS.join(',')}`);
+
+    const grpc = (serving.grpc = await startSnapshotGrpcServer({ store, host: cfg.GRPC_HOST, port: cfg.GRPC_PORT, logger, registry, maxSymbolsPerRequest: cfg.MAX_SYMBOLS_PER_REQUEST, serving: service.writer.isStoreUp !== false }));
+    ctx.onShutdown('stop-accepting', () => grpc.setServing(false), 'grpc-health');
+    ctx.onShutdown('close-servers', () => grpc.close(), 'grpc');
+  },
+});

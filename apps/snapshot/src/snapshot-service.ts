@@ -1,0 +1,103 @@
+import type { Bus, Subscription } from '@tickwire/bus';
+import { allInstrumentsWildcard, allTicksWildcard, instrumentSubject, tickShardWildcard } from '@tickwire/protocol';
+import type { Logger, Registry } from '@tickwire/runtime';
+import type { Pingable, SnapshotStore } from '@tickwire/store';
+import { BadInputReporter } from './bad-input';
+import { CoalescingWriter } from './coalescing-writer';
+import { InstrumentDirectory } from './instrument-directory';
+import { SessionMidnight } from './session-midnight';
+import { SnapshotMetrics } from './snapshot-metrics';
+import { SymbolTable } from './symbol-table';
+import { TickIntake } from './tick-intake';
+
+/** Symbols (and instruments) held at most; updates for more are counted as bad input and ignored. */
+export const DEFAULT_MAX_SYMBOLS = 100_000;
+/** Closed bars per symbol kept for writing while the store is down (one hour of minutes). */
+export const DEFAULT_CANDLE_BACKLOG = 60;
+export const DEFAULT_EXCHANGE_TZ = 'America/New_York';
+
+export interface SnapshotServiceOptions {
+  readonly bus: Pick<Bus, 'subscribe'>;
+  readonly store: SnapshotStore & Partial<Pingable>;
+  /** Shards this replica owns (every `md.tick.<shard>.*` and `md.instrument.<shard>` of them). */
+  readonly shards: readonly number[];
+  readonly shardCount: number;
+  readonly flushIntervalMs?: number;
+  readonly retryMaxDelayMs?: number;
+  readonly maxSymbols?: number;
+  readonly candleBacklog?: number;
+  /** IANA zone whose local midnight starts the trading day (trade times are ns since that midnight). */
+  readonly exchangeTimeZone?: string;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly onStoreStatus?: (up: boolean, reason: string) => void;
+  /** Clock for retry backoff (tests). */
+  readonly nowMs?: () => number;
+}
+
+export interface SnapshotService {
+  readonly table: SymbolTable;
+  readonly writer: CoalescingWriter;
+  readonly intake: TickIntake;
+  readonly instruments: InstrumentDirectory;
+  readonly metrics: SnapshotMetrics;
+  readonly badInput: BadInputReporter;
+  /** Stops taking updates from the bus. */
+  unsubscribe(): void;
+  /** Stops the flush timer and writes what is left, once. */
+  drain(): Promise<void>;
+}
+
+/** The subjects a replica owning `shards` listens to: one wildcard when it owns them all. */
+export function subscriptionsFor(shards: readonly number[], shardCount: number): { ticks: string[]; instruments: string[] } {
+  const owned = new Set(shards);
+  const all = owned.size === shardCount && shards.every((s) => s < shardCount);
+  if (all) return { ticks: [allTicksWildcard], instruments: [allInstrumentsWildcard] };
+  const sorted = [...owned].sort((a, b) => a - b);
+  return { ticks: sorted.map(tickShardWildcard), instruments: sorted.map(instrumentSubject) };
+}
+
+/** Wires the service over a bus and a store; `main.ts` passes NATS and Redis, tests and the benchmark pass others. */
+export function startSnapshotService(options: SnapshotServiceOptions): SnapshotService {
+  const maxSymbols = options.maxSymbols ?? DEFAULT_MAX_SYMBOLS;
+  const badInput = new BadInputReporter(options.logger);
+  // The metrics' gauges read the parts built below; a holder closes the loop.
+  const parts: { table?: SymbolTable; writer?: CoalescingWriter; instruments?: InstrumentDirectory } = {};
+  const metrics = new SnapshotMetrics(options.registry, {
+    symbols: () => parts.table?.size ?? 0,
+    dirtySymbols: () => parts.writer?.dirtyCount ?? 0,
+    instruments: () => parts.instruments?.size ?? 0,
+    badInput: () => badInput.counts,
+  });
+  const table = (parts.table = new SymbolTable(maxSymbols, options.candleBacklog ?? DEFAULT_CANDLE_BACKLOG, metrics));
+  const instruments = (parts.instruments = new InstrumentDirectory(maxSymbols, badInput));
+  const writer = (parts.writer = new CoalescingWriter({
+    store: options.store,
+    table,
+    instruments,
+    metrics,
+    logger: options.logger,
+    ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
+    ...(options.retryMaxDelayMs === undefined ? {} : { retryMaxDelayMs: options.retryMaxDelayMs }),
+    ...(options.onStoreStatus === undefined ? {} : { onStoreStatus: options.onStoreStatus }),
+    ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }),
+  }));
+  const intake = new TickIntake(table, writer, new SessionMidnight(options.exchangeTimeZone ?? DEFAULT_EXCHANGE_TZ), metrics, badInput);
+  const subjects = subscriptionsFor(options.shards, options.shardCount);
+  const subscriptions: Subscription[] = [...subjects.ticks.map((subject) => options.bus.subscribe(subject, intake.onTick)), ...subjects.instruments.map((subject) => options.bus.subscribe(subject, instruments.onInstrument))];
+  writer.start();
+  // The first flush finds out whether the store answers (readiness), without waiting a whole interval.
+  void writer.flush();
+  return {
+    table,
+    writer,
+    intake,
+    instruments,
+    metrics,
+    badInput,
+    unsubscribe: () => {
+      for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
+    },
+    drain: () => writer.stop(),
+  };
+}
