@@ -133,6 +133,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     this.connectedAtMs = this.lastInboundMs = this.lastPingMs = nowMs;
     this.rateLimiter = new MessageRateLimiter({ ratePerSec: services.limits.messagesPerSec, burst: services.limits.messageBurst });
     services.metrics.connections++;
+    services.scheduler.add(this);
   }
 
   get isOpen(): boolean {
@@ -260,7 +261,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     this.principal = principal;
     this.tier = tier;
     this.state = 'open';
-    scheduler.add(this, tier.batchIntervalMs);
+    scheduler.setBatchInterval(this, tier.batchIntervalMs);
     if (tier.batchIntervalMs > 0) this.marked = new Set();
     void requestId;
     this.sendControl({ body: { $case: 'welcome', value: { sessionId: this.id, heartbeatMs: limits.heartbeatMs, tier: tier.name, maxSubscriptions: tier.maxSubscriptions } } });

@@ -62,8 +62,13 @@ export class OutboundScheduler {
     return this.sessions.values();
   }
 
-  add(session: ScheduledSession, batchIntervalMs: number): void {
+  /** From connect on: the tick sweep enforces the auth deadline before authentication too. */
+  add(session: ScheduledSession): void {
     this.sessions.add(session);
+  }
+
+  /** A batched tier's session flushes on its interval's shared timer. */
+  setBatchInterval(session: ScheduledSession, batchIntervalMs: number): void {
     if (batchIntervalMs > 0) this.batchGroup(batchIntervalMs).add(session);
   }
 
