@@ -53,6 +53,8 @@ const print = fc.record({ shares: u32, price: u32, match: fc.integer({ min: 1, m
 describe('MarketUpdateEncoder', () => {
   it('writes exactly the bytes MarketUpdate.encode writes for the same state, and the fingerprint a standby computes from them', () => {
     const encoder = new MarketUpdateEncoder();
+    // Every update handed out stays intact while later ones are written (across slabs).
+    const taken: [Uint8Array, Uint8Array][] = [];
     fc.assert(
       fc.property(
         fc.record({
@@ -93,25 +95,28 @@ describe('MarketUpdateEncoder', () => {
           const split = (v: bigint): [number, number] => [Number(v >> 32n), Number(v & 0xffffffffn)];
           const length = encoder.encode(inst, depth, tradesFrom, c.changed, c.seq, ...split(c.ingest), ...split(c.publish), c.stale);
           const expected = MarketUpdate.encode(referenceUpdate(inst, c.depthLevels, tradesFrom, c)).finish();
-          expect(length).toBe(expected.length);
-          expect(Buffer.from(encoder.bytes).equals(Buffer.from(expected))).toBe(true);
-          expect(instrumentFingerprint(inst, depth, c.stale)).toBe(visibleStateFingerprint(MarketUpdate.decode(encoder.bytes)));
+          const bytes = encoder.take();
+          expect([length, bytes.length]).toEqual([expected.length, expected.length]);
+          expect(Buffer.from(bytes).equals(Buffer.from(expected))).toBe(true);
+          expect(instrumentFingerprint(inst, depth, c.stale)).toBe(visibleStateFingerprint(MarketUpdate.decode(bytes)));
+          taken.push([bytes, expected]);
         },
       ),
       { numRuns: 300 },
     );
+    expect(taken.every(([bytes, expected]) => Buffer.from(bytes).equals(Buffer.from(expected)))).toBe(true);
   });
 
-  it('grows its buffer for an update with many prints and deep depth', () => {
-    const books = new BookSet({ depthLevels: 50, tradeRingCapacity: 256 });
+  it('takes an update larger than a slab (many prints, deep depth)', () => {
+    const books = new BookSet({ depthLevels: 50, tradeRingCapacity: 2048 });
     const view = new ItchMessageView();
     const send = (message: ItchMessage): void => {
       const bytes = encodeMessage(message);
       view.wrap(bytes, 0, bytes.length);
       books.apply(view);
     };
-    for (let i = 0; i < 200; i++) {
-      send({ type: 'A', stockLocate: 1, trackingNumber: 0, timestampNs: i + 1, orderRef: i + 1, side: i % 2 ? 'B' : 'S', shares: 4e9, stock: 'BIG', price: i % 2 ? 1e6 - i : 2e6 + i });
+    for (let i = 0; i < 2000; i++) {
+      if (i < 200) send({ type: 'A', stockLocate: 1, trackingNumber: 0, timestampNs: i + 1, orderRef: i + 1, side: i % 2 ? 'B' : 'S', shares: 4e9, stock: 'BIG', price: i % 2 ? 1e6 - i : 2e6 + i });
       send({ type: 'P', stockLocate: 1, trackingNumber: 0, timestampNs: i + 1, orderRef: 0, side: 'B', shares: 4e9, stock: 'BIG', price: 4e9, matchNumber: 2 ** 48 + i });
     }
     const inst = books.instrument(1)!;
@@ -120,8 +125,12 @@ describe('MarketUpdateEncoder', () => {
     const encoder = new MarketUpdateEncoder();
     encoder.setEpoch(1n);
     const length = encoder.encode(inst, depth, 0, 0xff, 1, 1, 2, 3, 4, false);
-    expect(length).toBeGreaterThan(4096);
-    const decoded = MarketUpdate.decode(encoder.bytes);
-    expect([decoded.trades.length, decoded.depth?.bids.length, decoded.depth?.asks.length]).toEqual([200, 50, 50]);
+    // Its bound (every print and level at its largest) is above a slab's 64 KiB: it gets a slab of its own.
+    expect(length).toBeGreaterThan(50_000);
+    const big = encoder.take();
+    encoder.encode(inst, depth, 1999, 0, 2, 1, 2, 3, 4, false);
+    expect(MarketUpdate.decode(encoder.take()).trades.length).toBe(1);
+    const decoded = MarketUpdate.decode(big);
+    expect([decoded.trades.length, decoded.depth?.bids.length, decoded.depth?.asks.length]).toEqual([2000, 50, 50]);
   });
 });

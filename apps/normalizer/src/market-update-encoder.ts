@@ -29,10 +29,14 @@ const FIXED_BOUND = 512;
 const LEVEL_BOUND = 25;
 /** One TradePrint with its tag and length: 2 + (1 + 5) + 3 * (1 + 10) + (1 + 1). */
 const TRADE_BOUND = 43;
+/** Updates are written one after another into slabs of this size (a new slab when one is full). */
+const SLAB_BYTES = 65_536;
 
 /**
- * Writes a `tickwire.v1.MarketUpdate` straight from an instrument's state into one reused buffer: no
- * update object, no BigInt, no writer per update. The bytes are exactly those of the generated
+ * Writes a `tickwire.v1.MarketUpdate` straight from an instrument's state into a slab: no update object,
+ * no BigInt, no writer and no buffer per update. Each update gets its own bytes (`take()` hands out a
+ * view and moves on, so a bus may keep it), and a slab's memory is one allocation for a few hundred
+ * updates: allocating and copying a small buffer per update cost more than encoding it. The bytes are exactly those of the generated
  * `MarketUpdate.encode` of the same update (fields in number order, proto3 defaults omitted, `optional`
  * fields written when set even at 0), which the tests check.
  *
@@ -40,8 +44,10 @@ const TRADE_BOUND = 43;
  * times stay far below 2^53), and `hi`/`lo` u32 halves for Unix-nanosecond stamps (~2^61).
  */
 export class MarketUpdateEncoder {
-  private buffer = new Uint8Array(4096);
+  private buffer = new Uint8Array(SLAB_BYTES);
   private data = new DataView(this.buffer.buffer);
+  /** Where the update being written starts in `buffer`, and the write position. */
+  private start = 0;
   private pos = 0;
   private epochBytes = new Uint8Array(0);
 
@@ -58,9 +64,11 @@ export class MarketUpdateEncoder {
     this.epochBytes = epoch === 0n ? new Uint8Array(0) : Uint8Array.from(bytes);
   }
 
-  /** The last update written: a view of the internal buffer, valid until the next `encode` (copy to keep). */
-  get bytes(): Uint8Array {
-    return this.buffer.subarray(0, this.pos);
+  /** The update just written, as a view that no later update overwrites. Call once per `encode`. */
+  take(): Uint8Array {
+    const bytes = new Uint8Array(this.buffer.buffer, this.start, this.pos - this.start);
+    this.start = this.pos;
+    return bytes;
   }
 
   /**
@@ -71,7 +79,7 @@ export class MarketUpdateEncoder {
     const ring = instrument.trades;
     const tradeCount = ring.total - tradesFrom;
     this.reserve(FIXED_BOUND + (depth.bidCount + depth.askCount) * LEVEL_BOUND + tradeCount * TRADE_BOUND);
-    this.pos = 0;
+    this.pos = this.start;
     this.symbol(instrument.symbol);
     if (seq !== 0) this.uintField(TAG_SEQ, seq);
     if (this.epochBytes.length > 0) {
@@ -118,7 +126,7 @@ export class MarketUpdateEncoder {
       this.byte(TAG_HI_1);
       this.varint(changed);
     }
-    return this.pos;
+    return this.pos - this.start;
   }
 
   private symbol(symbol: string): void {
@@ -256,12 +264,12 @@ export class MarketUpdateEncoder {
     this.pos = p;
   }
 
+  /** Makes room for an update of up to `bytes` bytes from `start`, in a new slab if need be. */
   private reserve(bytes: number): void {
-    if (bytes <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
-    while (size < bytes) size *= 2;
-    this.buffer = new Uint8Array(size);
+    if (this.start + bytes <= this.buffer.length) return;
+    this.buffer = new Uint8Array(Math.max(SLAB_BYTES, bytes));
     this.data = new DataView(this.buffer.buffer);
+    this.start = 0;
   }
 }
 

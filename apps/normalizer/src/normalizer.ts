@@ -71,9 +71,8 @@ export class Normalizer {
   /** Per Stock Locate: last published seq, the subject (cached), ingest time of the newest change, stale flag. */
   private readonly seqs = new Float64Array(MAX_LOCATES);
   private readonly subjects: (string | undefined)[] = new Array<string | undefined>(MAX_LOCATES);
-  /** Ingest time of the newest change per locate, Unix ns as u32 halves (no BigInt per event). */
-  private readonly ingestHi = new Uint32Array(MAX_LOCATES);
-  private readonly ingestLo = new Uint32Array(MAX_LOCATES);
+  /** Ingest time of the newest change per locate, Unix ns as u32 halves side by side (no BigInt per event, one cache line). */
+  private readonly ingestTs = new Uint32Array(MAX_LOCATES * 2);
   private readonly stale = new Uint8Array(MAX_LOCATES);
   /** Fingerprint of the last published visible state: an update identical to it is not sent. */
   private readonly published = new Float64Array(MAX_LOCATES);
@@ -284,8 +283,8 @@ export class Normalizer {
     this.metrics.eventsIn++;
     const changed = this.books.apply(view);
     if (changed === NO_CHANGE || changed === MARKET_CHANGE) return;
-    this.ingestHi[changed] = this.currentIngestHi;
-    this.ingestLo[changed] = this.currentIngestLo;
+    this.ingestTs[changed * 2] = this.currentIngestHi;
+    this.ingestTs[changed * 2 + 1] = this.currentIngestLo;
     this.metrics.changes++;
     // A standby or a replay keeps the change bits; they are published once it is active and caught up.
     if (this.active && !this.replaying) {
@@ -315,14 +314,13 @@ export class Normalizer {
     const now = this.options.nowUnixNs();
     const publishHi = Number((now >> 32n) & U32_MASK);
     const publishLo = Number(now & U32_MASK);
-    const ingestHi = this.ingestHi[locate]!;
-    const ingestLo = this.ingestLo[locate]!;
-    const length = this.encoder.encode(instrument, depth, tradesFrom, changed, seq, ingestHi, ingestLo, publishHi, publishLo, stale);
+    const ingestHi = this.ingestTs[locate * 2]!;
+    const ingestLo = this.ingestTs[locate * 2 + 1]!;
+    this.encoder.encode(instrument, depth, tradesFrom, changed, seq, ingestHi, ingestLo, publishHi, publishLo, stale);
     this.books.takeChanges(locate);
     this.published[locate] = fingerprint;
     this.seqs[locate] = seq;
-    // The bus may deliver later (in memory) or buffer: it gets its own copy of the reused buffer.
-    this.bus.publish(subject, this.encoder.bytes.slice(0, length));
+    this.bus.publish(subject, this.encoder.take());
     this.metrics.updatesOut++;
     if (ingestHi !== 0 || ingestLo !== 0) this.metrics.observeLatencyNs((publishHi - ingestHi) * TWO_32 + (publishLo - ingestLo));
   };
