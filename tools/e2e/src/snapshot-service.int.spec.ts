@@ -1,0 +1,197 @@
+import { connectNatsBus, type NatsBus } from '@tickwire/bus';
+import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol, TradeKind } from '@tickwire/protocol';
+import { SnapshotClient, SnapshotClientError } from '@tickwire/snapshot-grpc';
+import { createRedisStore } from '@tickwire/store';
+import { startNats, startRedis, type TestServer } from '@tickwire/testing';
+import { ServiceProcess } from './service-process';
+
+const SHARD_COUNT = 4;
+const SYMBOLS = Array.from({ length: 40 }, (_, i) => `SYM${i}`).concat(['BRK.B']);
+const EPOCH = 1_700_000_000_000n;
+const MINUTE_NS = 60_000_000_000n;
+/** Publish time: 10:00 New York time on a summer day, so the session midnight is 04:00 UTC that day. */
+const PUBLISH_NS = BigInt(Date.parse('2026-07-15T14:00:00Z')) * 1_000_000n;
+const SESSION_MIDNIGHT_NS = BigInt(Date.parse('2026-07-15T04:00:00Z')) * 1_000_000n;
+
+/** The full client-visible state the normalizer would publish for `symbol` at `seq` (every field a function of both). */
+function update(symbol: string, seq: number): MarketUpdate {
+  const price = 1_000_000 + seq * 100;
+  return MarketUpdate.fromPartial({
+    symbol,
+    seq: BigInt(seq),
+    epoch: EPOCH,
+    exchangeTsNs: 34_200_000_000_000n + BigInt(seq),
+    ingestTsNs: PUBLISH_NS - 1_000n,
+    publishTsNs: PUBLISH_NS,
+    ltp: price,
+    lastSize: 100n,
+    quote: { bidPrice: price - 100, bidSize: BigInt(seq), askPrice: price + 100, askSize: 7n },
+    ohlc: { open: 1_000_100, high: price, low: 1_000_100, close: price },
+    volume: BigInt(seq * 100),
+    vwap: price - 0.5,
+    depth: { bids: [{ price: price - 100, size: BigInt(seq), orders: 1 }], asks: [{ price: price + 100, size: 7n, orders: 2 }] },
+    // One print per update, in minute 570 + seq/50 (09:30 onwards), match numbers increasing.
+    trades: [{ price, size: 100n, matchNumber: BigInt(seq), exchangeTsNs: (570n + BigInt(Math.floor(seq / 50))) * MINUTE_NS + BigInt(seq), kind: TradeKind.CONTINUOUS }],
+    status: 1,
+    changed: 0xff,
+  });
+}
+
+/** What GetSnapshots(FULL) must return for `symbol` at `seq`: the update as a snapshot, without prints. */
+function expectedSnapshot(symbol: string, seq: number): MarketUpdate {
+  return { ...update(symbol, seq), snapshot: true, trades: [] };
+}
+
+async function readyz(service: ServiceProcess): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${await service.opsUrl()}/readyz`);
+  return { status: response.status, body: await response.text() };
+}
+
+async function eventually(check: () => Promise<void>, what: string, limitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe('snapshot service (process) with real NATS and Redis: latest state, Redis outage, restart', () => {
+  let nats: TestServer;
+  let redis: TestServer;
+  let publisher: NatsBus;
+  const running: ServiceProcess[] = [];
+  const clients: SnapshotClient[] = [];
+
+  const startApp = async (): Promise<{ app: ServiceProcess; client: SnapshotClient }> => {
+    const app = new ServiceProcess('snapshot', {
+      NATS_URL: nats.url,
+      REDIS_URL: redis.url,
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: '0',
+      SHARD_COUNT: String(SHARD_COUNT),
+      SHARDS: `0-${SHARD_COUNT - 1}`,
+      FLUSH_INTERVAL: '100ms',
+      STORE_RETRY_MAX: '500ms',
+    });
+    running.push(app);
+    const listening = await app.waitFor('grpc.listening');
+    await app.waitFor('service.started');
+    const client = new SnapshotClient(String(listening['address']), { defaultDeadlineMs: 2_000 });
+    clients.push(client);
+    return { app, client };
+  };
+
+  const publishUpTo = async (from: number, to: number, symbols: readonly string[] = SYMBOLS): Promise<void> => {
+    for (let seq = from; seq <= to; seq += 1) for (const symbol of symbols) publisher.publish(tickSubjectForSymbol(symbol, SHARD_COUNT), MarketUpdate.encode(update(symbol, seq)).finish());
+    await publisher.flush();
+  };
+
+  const expectAllAt = async (client: SnapshotClient, seq: number): Promise<void> => {
+    const response = await client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
+    expect(response.unknownSymbols).toEqual([]);
+    expect(response.snapshots.map((s) => `${s.symbol}@${s.seq}`)).toEqual(SYMBOLS.map((symbol) => `${symbol}@${seq}`));
+    expect(response.snapshots).toEqual(SYMBOLS.map((symbol) => expectedSnapshot(symbol, seq)));
+  };
+
+  beforeAll(async () => {
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    process.stdout.write(`snapshot e2e: nats via ${nats.backend} at ${nats.url}, redis via ${redis.backend} at ${redis.url}\n`);
+    publisher = await connectNatsBus({ servers: nats.url, name: 'e2e-snapshot-publisher' });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    for (const service of running) await service.stop();
+    await publisher?.close();
+    await Promise.all([nats?.stop(), redis?.stop()]);
+  });
+
+  it('serves the latest state and seq of every symbol, instruments and candles; survives a Redis restart without losing or rolling back anything; a restart serves from Redis at once', async () => {
+    const { app, client } = await startApp();
+    expect(await readyz(app)).toMatchObject({ status: 200 });
+
+    // 1. Ticks flow in: GetSnapshots returns the latest state and seq of every symbol.
+    await publishUpTo(1, 200);
+    for (const symbol of SYMBOLS) publisher.publish(instrumentSubject(shardOf(symbol, SHARD_COUNT)), Instrument.encode(Instrument.fromPartial({ symbol, locate: 1 + SYMBOLS.indexOf(symbol), roundLotSize: 100, shard: shardOf(symbol, SHARD_COUNT) })).finish());
+    await publisher.flush();
+    await eventually(() => expectAllAt(client, 200), 'every symbol at seq 200');
+    await eventually(async () => expect((await client.listInstruments('', 1_000)).map((i) => i.symbol)).toEqual([...SYMBOLS].sort()), 'the instrument directory');
+    expect((await client.getSnapshots(['SYM1', 'NOPE'], SubscriptionMode.LTP)).unknownSymbols).toEqual(['NOPE']);
+    // Candles: 200 prints, one per update, 50 per minute from 09:30 (seq 1-49 in the first minute).
+    await eventually(async () => {
+      const bars = await client.getCandles('SYM3', SESSION_MIDNIGHT_NS, SESSION_MIDNIGHT_NS + 86_400n * 1_000_000_000n);
+      expect(bars.map((c) => [c.startTsNs - SESSION_MIDNIGHT_NS, c.trades])).toEqual([
+        [570n * MINUTE_NS, 49],
+        [571n * MINUTE_NS, 50],
+        [572n * MINUTE_NS, 50],
+        [573n * MINUTE_NS, 50],
+        [574n * MINUTE_NS, 1],
+      ]);
+      expect(Candle.toJSON(bars[1]!)).toMatchObject({ open: 1_005_000, close: 1_009_900, volume: '5000' });
+    }, 'the candles of SYM3');
+
+    // 2. Redis goes away: the service stays up, /readyz says so, gRPC answers UNAVAILABLE, state is kept in memory.
+    await redis.stop();
+    // Only half of the symbols tick during the outage: the quiet half must be restored too (Redis comes back empty).
+    const busy = SYMBOLS.slice(0, 20);
+    const seqAfterOutage = (symbol: string): number => (symbol === 'SYM0' ? 1_000 : busy.includes(symbol) ? 260 : 200);
+    await publishUpTo(201, 260, busy);
+    await eventually(async () => {
+      const ready = await readyz(app);
+      expect(ready.status).toBe(503);
+      expect(ready.body).toContain('store');
+    }, '/readyz to report the store down');
+    const unavailable = await client.getSnapshots(['SYM1'], SubscriptionMode.FULL).catch((error: unknown) => error);
+    expect(unavailable).toBeInstanceOf(SnapshotClientError);
+    expect(unavailable).toMatchObject({ code: 'SNAPSHOT_GRPC_ERR_STORE_UNAVAILABLE', retryable: true });
+    expect(await client.checkHealth()).toBe('NOT_SERVING');
+    expect(app.lines.some((l) => l.event === 'store.down')).toBe(true);
+
+    // 3. Redis returns (empty: no persistence). Another replica has meanwhile written a NEWER state for SYM0:
+    //    the service's catch-up must not roll it back, and must restore everything else (260, or 200 for the quiet half).
+    await redis.start();
+    const otherReplica = await createRedisStore({ url: redis.url });
+    try {
+      await otherReplica.putLatest([{ symbol: 'SYM0', epoch: EPOCH, seq: 1_000n, data: MarketUpdate.encode(expectedSnapshot('SYM0', 1_000)).finish() }]);
+      await eventually(async () => expect((await readyz(app)).status).toBe(200), '/readyz to recover');
+      await eventually(async () => {
+        const response = await client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
+        expect(response.snapshots.map((s) => `${s.symbol}@${s.seq}`)).toEqual(SYMBOLS.map((symbol) => `${symbol}@${seqAfterOutage(symbol)}`));
+        expect(response.snapshots.slice(1)).toEqual(SYMBOLS.slice(1).map((symbol) => expectedSnapshot(symbol, seqAfterOutage(symbol))));
+      }, 'the catch-up after the Redis restart');
+      expect(await client.checkHealth()).toBe('SERVING');
+      // An older update arriving late for SYM0 changes nothing either.
+      await publishUpTo(261, 262, busy);
+      await eventually(async () => expect((await client.getSnapshots(['SYM5'], SubscriptionMode.FULL)).snapshots[0]?.seq).toBe(262n), 'seq 262 written');
+      expect((await client.getSnapshots(['SYM0'], SubscriptionMode.FULL)).snapshots[0]?.seq).toBe(1_000n);
+    } finally {
+      await otherReplica.close();
+    }
+    expect(app.lines.some((l) => l.event === 'store.recovered')).toBe(true);
+
+    // 4. Bad input on the bus: logged and counted, never a crash.
+    publisher.publish('md.tick.1.GARBAGE', Uint8Array.of(0xff, 0xff, 0xff, 0xff));
+    publisher.publish('md.tick.notashard.X', MarketUpdate.encode(update('X', 1)).finish());
+    await publisher.flush();
+    await eventually(async () => {
+      const metrics = await (await fetch(`${await app.opsUrl()}/metrics`)).text();
+      expect(metrics).toMatch(/tickwire_snapshot_bad_input_total\{reason="SNAPSHOT_INPUT_UNDECODABLE",service="snapshot"\} 1/);
+      expect(metrics).toMatch(/tickwire_snapshot_bad_input_total\{reason="SNAPSHOT_INPUT_BAD_SUBJECT",service="snapshot"\} 1/);
+      expect(metrics).toMatch(/tickwire_snapshot_writes_total\{service="snapshot"\} [1-9]/);
+      expect(metrics).toMatch(/tickwire_snapshot_grpc_request_duration_seconds_count\{[^}]*method="GetSnapshots"[^}]*\} [1-9]/);
+      expect(metrics).toMatch(/tickwire_snapshot_grpc_errors_total\{[^}]*method="GetSnapshots"[^}]*status="UNAVAILABLE"[^}]*\} 1/);
+    }, 'bad input counted');
+    expect(app.lines.filter((l) => l.event === 'input.bad').map((l) => l['code'])).toEqual(expect.arrayContaining(['SNAPSHOT_INPUT_UNDECODABLE', 'SNAPSHOT_INPUT_BAD_SUBJECT']));
+
+    // 5. Restart: the new process serves from Redis at once, before any new tick.
+    expect(await app.stop()).toBe(0);
+    const restarted = await startApp();
+    const response = await restarted.client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
+    expect(response.snapshots.map((s) => `${s.symbol}@${s.seq}`)).toEqual(SYMBOLS.map((symbol) => `${symbol}@${symbol === 'SYM0' ? 1_000 : busy.includes(symbol) ? 262 : 200}`));
+    expect(await readyz(restarted.app)).toMatchObject({ status: 200 });
+  });
+});
