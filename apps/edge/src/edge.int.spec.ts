@@ -1,6 +1,6 @@
 import { CLOSE_CODES, ErrorCode, SubscriptionMode, SubscriptionResultCode, type MarketUpdate } from '@tickwire/protocol';
 import { startHarness, type Harness } from '../test/edge-harness';
-import { applyStream, is, TestClient, type Wire } from '../test/test-client';
+import { applyUpdateStream as applyStream, EdgeTestClient as TestClient, serverMessage as is, type EdgeWire as Wire } from '@tickwire/testing';
 
 async function connectAuthed(h: Harness, wire: Wire = 'json', claims?: Record<string, unknown>): Promise<TestClient> {
   const client = await TestClient.connect(`${h.url}?token=${await h.token(claims)}`, wire);

@@ -1,6 +1,7 @@
 import { NATS_SERVER, REDIS_SERVER } from './server-kinds';
 import { startTestServer, type TestServer, type TestServerOptions } from './test-server';
 
+export { applyUpdateStream, EdgeTestClient, serverMessage, type EdgeWire } from './edge-test-client';
 export { findFreePort } from './free-port';
 export { SERVER_BACKEND_ENV, type ServerBackend } from './backend';
 export { NATS_SERVER, REDIS_SERVER, type ServerKind } from './server-kinds';

@@ -2,16 +2,20 @@ import WebSocket from 'ws';
 import type { ClientMessage} from '@tickwire/protocol';
 import { decodeServerJson, decodeServerMessage, encodeClientJson, encodeClientMessage, JSON_SUBPROTOCOL, PROTO_SUBPROTOCOL, type MarketUpdate, type ServerMessage } from '@tickwire/protocol';
 
-export type Wire = 'json' | 'proto';
+export type EdgeWire = 'json' | 'proto';
 
-/** A raw WebSocket client for the edge's tests: sends ClientMessages, records every ServerMessage (batches unpacked). */
-export class TestClient {
+/**
+ * A raw WebSocket client of the edge's protocol for tests (the edge's own and the end-to-end ones): sends
+ * ClientMessages, records every ServerMessage with batches unpacked. Deliberately not the SDK: it does no
+ * reconnects or state merging, so tests see exactly what the server sent.
+ */
+export class EdgeTestClient {
   readonly received: ServerMessage[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters: (() => void)[] = [];
   private nextId = 1;
 
-  private constructor(readonly socket: WebSocket, readonly wire: Wire) {
+  private constructor(readonly socket: WebSocket, readonly wire: EdgeWire) {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       const decoded = isBinary ? decodeServerMessage(data) : decodeServerJson(data.toString('utf8'));
       if (!decoded.ok) throw new Error(`undecodable server message: ${decoded.reason}`);
@@ -26,11 +30,11 @@ export class TestClient {
     }));
   }
 
-  static connect(url: string, wire: Wire = 'json', options: { origin?: string; protocols?: string[] } = {}): Promise<TestClient> {
+  static connect(url: string, wire: EdgeWire = 'json', options: { origin?: string; protocols?: string[] } = {}): Promise<EdgeTestClient> {
     const protocols = options.protocols ?? [wire === 'json' ? JSON_SUBPROTOCOL : PROTO_SUBPROTOCOL];
     const socket = new WebSocket(url, protocols, options.origin === undefined ? {} : { origin: options.origin });
     return new Promise((resolve, reject) => {
-      const client = new TestClient(socket, wire);
+      const client = new EdgeTestClient(socket, wire);
       socket.once('open', () => resolve(client));
       socket.once('error', reject);
       socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
@@ -81,7 +85,8 @@ export class TestClient {
   }
 }
 
-export const is = {
+/** Matchers for `EdgeTestClient.waitFor`. */
+export const serverMessage = {
   welcome: (m: ServerMessage): boolean => m.body?.$case === 'welcome',
   ack: (id: number) => (m: ServerMessage): boolean => m.body?.$case === 'subscribeAck' && m.body.value.id === id,
   error: (m: ServerMessage): boolean => m.body?.$case === 'error',
@@ -93,7 +98,7 @@ export const is = {
  * Applies a client's stream for one symbol the way docs/protocol.md tells clients to, and throws on any
  * violation: a delta must follow a state the client holds (prev_seq <= held < seq), snapshots replace.
  */
-export function applyStream(updates: readonly MarketUpdate[]): { seq: bigint; epoch: bigint; state: Partial<MarketUpdate> } {
+export function applyUpdateStream(updates: readonly MarketUpdate[]): { seq: bigint; epoch: bigint; state: Partial<MarketUpdate> } {
   let held: { seq: bigint; epoch: bigint; state: Partial<MarketUpdate> } | undefined;
   for (const u of updates) {
     if (u.snapshot) {
