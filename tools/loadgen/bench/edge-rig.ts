@@ -1,0 +1,249 @@
+// What both edge scenarios share: NATS and a snapshot gRPC service as local processes / in this process, the
+// edge (`apps/edge/dist/main.js`) and the plain `ws` peer as child processes, tokens, RSS and metrics reads,
+// and a guarantee that every child process is killed when the benchmark ends, however it ends.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
+import { median } from '@tickwire/bench-kit';
+import { MarketUpdate, UPDATE_FIELDS_ALL } from '@tickwire/protocol';
+import { createLogger } from '@tickwire/runtime';
+import { startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
+import { MemorySnapshotStore } from '@tickwire/store';
+import { findFreePort, startNats, type TestServer } from '@tickwire/testing';
+import { readRssBytes } from '../src/process-sampler';
+import { symbolName } from '../src/connection-plan';
+
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+export const EDGE_MAIN = join(REPO_ROOT, 'apps/edge/dist/main.js');
+export const WORKER_SCRIPT = join(__dirname, '../src/load-worker.js');
+export const PLAIN_WS_SCRIPT = join(__dirname, '../src/plain-ws-server.js');
+export const SHARD_COUNT = 16;
+const SECRET = 'loadgen-bench-secret-that-is-long-enough-0123456789';
+const READY_TIMEOUT_MS = 30_000;
+
+export function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Every child process this benchmark started; killed on exit, on a signal, and on an uncaught failure. */
+const children = new Set<ChildProcess>();
+function killChildren(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+process.once('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => {
+  killChildren();
+  process.exit(130);
+});
+
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** The full client-visible state of `symbol` at `seq`, as the normalizer publishes it (every `changed` bit set). */
+export function marketUpdate(symbol: string, seq: number, publishTsNs: bigint): MarketUpdate {
+  return {
+    ...MarketUpdate.fromPartial({}),
+    symbol,
+    seq: BigInt(seq),
+    epoch: 1n,
+    exchangeTsNs: publishTsNs,
+    ingestTsNs: publishTsNs,
+    publishTsNs,
+    ltp: 1_000_000 + (seq % 1000),
+    lastSize: 100n,
+    volume: BigInt(seq * 100),
+    vwap: 100.25,
+    ohlc: { open: 990_000, high: 1_010_000, low: 985_000, close: 1_000_000 + (seq % 1000) },
+    quote: { bidPrice: 999_900, bidSize: 10n, askPrice: 1_000_100 + (seq % 1000), askSize: 20n },
+    depth: { bids: [{ price: 999_900, size: 10n, orders: 1 }, { price: 999_800, size: 30n, orders: 3 }], asks: [{ price: 1_000_100, size: 20n, orders: 2 }, { price: 1_000_200, size: 40n, orders: 4 }] },
+    changed: UPDATE_FIELDS_ALL,
+    trades: [],
+  };
+}
+
+export interface Upstream {
+  readonly nats: TestServer;
+  readonly grpc: SnapshotGrpcServer;
+  readonly symbols: readonly string[];
+  readonly token: string;
+  readonly secret: string;
+  stop(): Promise<void>;
+}
+
+/** NATS (a local process) and the snapshot service (gRPC in this process, over a memory store holding seq 1 of every symbol). */
+export async function startUpstream(symbolCount: number): Promise<Upstream> {
+  const symbols = Array.from({ length: symbolCount }, (_, i) => symbolName(i));
+  const store = new MemorySnapshotStore();
+  const now = BigInt(Date.now()) * 1_000_000n;
+  await store.putLatest(symbols.map((symbol) => ({ symbol, epoch: 1n, seq: 1n, data: MarketUpdate.encode({ ...marketUpdate(symbol, 1, now), snapshot: true }).finish() })));
+  const nats = await startNats();
+  const grpc = await startSnapshotGrpcServer({ store, port: 0, logger: createLogger({ service: 'bench-snapshot', level: 'warn' }) });
+  const token = await new SignJWT({ tier: 'realtime', ent: { symbols: ['*'] } })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('loadgen')
+    .setIssuedAt()
+    .setExpirationTime('4h')
+    .sign(new TextEncoder().encode(SECRET));
+  return {
+    nats,
+    grpc,
+    symbols,
+    token,
+    secret: SECRET,
+    async stop() {
+      await grpc.close(0);
+      await nats.stop();
+    },
+  };
+}
+
+export interface ChildServer {
+  readonly pid: number;
+  readonly port: number;
+  /** Ops port (edge only): /metrics, /readyz. */
+  readonly opsPort: number;
+  /** Inspector port when started with `inspect`, for {@link collectGarbage}. */
+  readonly inspectPort: number | undefined;
+  stop(): Promise<void>;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what}: the process exited (${child.exitCode ?? child.signalCode})`);
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not ready within ${READY_TIMEOUT_MS} ms`);
+    await sleep(100);
+  }
+}
+
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface EdgeProcessOptions {
+  readonly upstream: Upstream;
+  readonly maxConnections: number;
+  /** Write a V8 CPU profile of the edge into this directory (`node --cpu-prof`); it appears when the edge exits. */
+  readonly cpuProfDir?: string;
+  /** Start with `--inspect` on a free loopback port (to force a GC before reading memory). */
+  readonly inspect?: boolean;
+}
+
+async function inspectArgs(inspect: boolean | undefined): Promise<{ args: string[]; port: number | undefined }> {
+  if (inspect !== true) return { args: [], port: undefined };
+  const port = await findFreePort();
+  return { args: [`--inspect=127.0.0.1:${port}`], port };
+}
+
+/** The edge as it runs in production: `node apps/edge/dist/main.js`, configured by environment; resolves once /readyz says so. */
+export async function startEdgeProcess(options: EdgeProcessOptions): Promise<ChildServer> {
+  const port = await findFreePort();
+  const opsPort = await findFreePort();
+  const inspect = await inspectArgs(options.inspect);
+  const nodeArgs: string[] = [...inspect.args];
+  if (options.cpuProfDir !== undefined) {
+    mkdirSync(options.cpuProfDir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
+  }
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, EDGE_MAIN], {
+      cwd: REPO_ROOT,
+      // The edge's NDJSON logs go to our stderr: stdout carries the result.
+      stdio: ['ignore', 2, 2],
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        NATS_URL: options.upstream.nats.url,
+        SHARD_COUNT: String(SHARD_COUNT),
+        SNAPSHOT_ADDRESS: options.upstream.grpc.address,
+        JWT_HS256_SECRET: options.upstream.secret,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        OPS_HOST: '127.0.0.1',
+        OPS_PORT: String(opsPort),
+        MAX_CONNECTIONS: String(options.maxConnections),
+        MAX_CONNECTIONS_PER_IP: String(options.maxConnections),
+        LOG_LEVEL: 'warn',
+        DRAIN_WINDOW: '1ms',
+      },
+    }),
+  );
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 'edge', child);
+  return { pid: child.pid!, port, opsPort, inspectPort: inspect.port, stop: () => stopChild(child, 10_000) };
+}
+
+/** The reference: a plain `ws` server that accepts and holds connections. */
+export async function startPlainWsProcess(options: { readonly inspect?: boolean } = {}): Promise<ChildServer> {
+  const port = await findFreePort();
+  const inspect = await inspectArgs(options.inspect);
+  const child = track(spawn(process.execPath, [...inspect.args, PLAIN_WS_SCRIPT], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 2], env: { PATH: process.env['PATH'] ?? '', PORT: String(port) } }));
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  await waitFor(async () => out.includes('listening'), 'plain ws server', child);
+  return { pid: child.pid!, port, opsPort: 0, inspectPort: inspect.port, stop: () => stopChild(child, 5_000) };
+}
+
+/** Median of `reads` VmRSS reads `intervalMs` apart, after waiting `settleMs` (no GC can be forced in another process). */
+export async function settledRss(pid: number, settleMs = 2_000, reads = 5, intervalMs = 300): Promise<number> {
+  await sleep(settleMs);
+  const values: number[] = [];
+  for (let i = 0; i < reads; i++) {
+    if (i > 0) await sleep(intervalMs);
+    values.push(readRssBytes(pid));
+  }
+  return median(values);
+}
+
+/** Sample values of the edge's /metrics, by metric name (with labels, e.g. `tickwire_edge_rejections_total{reason="slow_consumer"}`). */
+export async function edgeMetrics(opsPort: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    out.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return out;
+}
+
+/** The sum of every series of metric `name` (whatever its labels) whose labels include `labels` (e.g. `reason="slow_consumer"`). */
+export function metric(metrics: Map<string, number>, name: string, labels = ''): number {
+  let sum = 0;
+  for (const [key, value] of metrics) if ((key === name || key.startsWith(`${name}{`)) && key.includes(labels)) sum += value;
+  return sum;
+}
+
+/**
+ * A full garbage collection in another Node process through its inspector (`--inspect`): the Chrome DevTools
+ * protocol's `HeapProfiler.collectGarbage`. Lets a benchmark read memory that is retained, not garbage
+ * waiting for the next GC, without any hook in the measured program.
+ */
+export async function collectGarbage(inspectPort: number): Promise<void> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+    socket.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString('utf8')) as { id?: number }).id === 1) resolve();
+    });
+  });
+  socket.close();
+}

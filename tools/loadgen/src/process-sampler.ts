@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Resident memory and CPU time of any local process, read from /proc (Linux): how a benchmark measures the
+ * edge, NATS and its own workers from outside.
+ */
+
+/** `utime + stime` in clock ticks from the text of /proc/<pid>/stat (the command name may contain spaces and parentheses). */
+export function parseStatCpuTicks(stat: string): number {
+  const fields = statFieldsAfterComm(stat);
+  // After "pid (comm)": state is field 3, utime field 14, stime field 15 (1-based, proc(5)).
+  return Number(fields[14 - 3]) + Number(fields[15 - 3]);
+}
+
+/** The parent pid from /proc/<pid>/stat. */
+export function parseStatParentPid(stat: string): number {
+  return Number(statFieldsAfterComm(stat)[4 - 3]);
+}
+
+function statFieldsAfterComm(stat: string): string[] {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) throw new Error('not a /proc/<pid>/stat line');
+  return stat.slice(close + 2).trim().split(' ');
+}
+
+/** `VmRSS` in bytes from the text of /proc/<pid>/status. */
+export function parseVmRssBytes(status: string): number {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (match === null) throw new Error('no VmRSS line (the process may be a zombie)');
+  return Number(match[1]) * 1024;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** `sysconf(_SC_CLK_TCK)`, usually 100. */
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+export function readRssBytes(pid: number): number {
+  return parseVmRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+/** User + system CPU seconds the process has used so far. */
+export function readCpuSeconds(pid: number): number {
+  return parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / clockTicksPerSecond();
+}
+
+/** Pids whose parent is `parentPid` and whose command name is `comm` (e.g. the nats-server a test harness spawned). */
+export function childPidsNamed(parentPid: number, comm: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm && parseStatParentPid(stat) === parentPid) out.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/** CPU use of a set of processes over an interval: `start()` then `stop()` gives each one's share of one core (1.0 = 100%). */
+export class CpuWindow {
+  private startedAt = 0;
+  private readonly before = new Map<number, number>();
+
+  constructor(private readonly pids: Readonly<Record<string, number>>) {}
+
+  start(): void {
+    this.startedAt = performance.now();
+    for (const pid of Object.values(this.pids)) this.before.set(pid, safeCpu(pid));
+  }
+
+  /** Per process name: CPU seconds used / wall seconds elapsed, rounded to 0.01 core. */
+  stop(): Record<string, number> {
+    const wall = (performance.now() - this.startedAt) / 1e3;
+    const out: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.pids)) out[name] = Math.round(((safeCpu(pid) - this.before.get(pid)!) / wall) * 100) / 100;
+    return out;
+  }
+}
+
+function safeCpu(pid: number): number {
+  try {
+    return readCpuSeconds(pid);
+  } catch {
+    return Number.NaN;
+  }
+}
