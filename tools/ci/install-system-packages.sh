@@ -3,7 +3,7 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 # binary:package pairs
-wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io)
+wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io haproxy:haproxy)
 missing=()
 for pair in "${wanted[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
