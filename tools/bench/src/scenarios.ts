@@ -82,6 +82,32 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'nextIntoMessagesPerSec', label: 'median generation', unit: 'msg/s' },
     ],
   },
+  {
+    name: 'edge-connections',
+    description: 'one edge process (apps/edge/dist/main.js) holding N idle WebSocket connections, each authenticated and subscribed to 20 symbols, from load-generator worker processes; RSS per connection next to a plain ws server in the same run',
+    project: '@tickwire/loadgen',
+    script: 'tools/loadgen/dist-bench/bench/edge-connections.bench.js',
+    headline: [
+      { key: 'connectionsHeld', label: 'connections held', unit: '' },
+      { key: 'edgeBytesPerConnection', label: 'edge RSS per connection', unit: 'bytes' },
+      { key: 'edgeBytesPerConnectionAfterGc', label: 'edge RSS per connection after a full GC', unit: 'bytes' },
+      { key: 'plainWsBytesPerConnection', label: 'plain ws RSS per connection', unit: 'bytes' },
+      { key: 'edgeToPlainWsRatio', label: 'edge / plain ws', unit: 'x' },
+    ],
+  },
+  {
+    name: 'edge-fanout',
+    description: 'one edge process fanning md.tick MarketUpdates (local NATS, controlled rate, stepped up) out to M binary-protocol connections x 20 of 200 symbols; delivered updates/s with p50/p99 receive - publish latency from load-generator workers',
+    project: '@tickwire/loadgen',
+    script: 'tools/loadgen/dist-bench/bench/edge-fanout.bench.js',
+    headline: [
+      { key: 'connections', label: 'connections', unit: '' },
+      { key: 'maxDeliveredPerSec', label: 'delivered with p99 < 20 ms', unit: 'updates/s' },
+      { key: 'maxAllDeliveredPerSec', label: 'delivered, all (any latency)', unit: 'updates/s' },
+      { key: 'p99MsAtMaxAllDelivered', label: 'p99 latency at that rate', unit: 'ms' },
+      { key: 'edgeCpuAtMaxAllDelivered', label: 'edge CPU at that rate', unit: 'cores' },
+    ],
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {
