@@ -8,7 +8,7 @@ import { PROTO_SUBPROTOCOL, SubscriptionMode } from '@tickwire/protocol';
 import { DEFAULT_SOURCE_ADDRESSES, splitRange, workerCountFor } from '../src/connection-plan';
 import { LoadWorkerPool } from '../src/load-worker-pool';
 import type { OpenedReply } from '../src/worker-protocol';
-import { collectGarbage, edgeMetrics, log, metric, settledRss, startEdgeProcess, startPlainWsProcess, startUpstream, WORKER_SCRIPT, type ChildServer } from './edge-rig';
+import { collectGarbage, edgeEnvFlags, edgeMetrics, log, metric, settledRss, startEdgeProcess, startPlainWsProcess, startUpstream, WORKER_SCRIPT, type ChildServer } from './edge-rig';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const pool = LoadWorkerPool.start(WORKERS, WORKER_SCRIPT);
   try {
     // The edge: authenticated, subscribed connections.
-    const edge = await startEdgeProcess({ upstream, maxConnections: CONNECTIONS + 1_000, inspect: true });
+    const edge = await startEdgeProcess({ upstream, maxConnections: CONNECTIONS + 1_000, env: edgeEnvFlags(argv), inspect: true });
     let edgeHeld: Held;
     let edgeView: Map<string, number>;
     try {

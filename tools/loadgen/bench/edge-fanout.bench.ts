@@ -14,7 +14,7 @@ import { LoadWorkerPool } from '../src/load-worker-pool';
 import { childPidsNamed, CpuWindow } from '../src/process-sampler';
 import { wallClockNs } from '../src/wall-clock';
 import type { TallyReply } from '../src/worker-protocol';
-import { edgeMetrics, log, marketUpdate, metric, SHARD_COUNT, sleep, startEdgeProcess, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { edgeEnvFlags, edgeMetrics, log, marketUpdate, metric, SHARD_COUNT, sleep, startEdgeProcess, startUpstream, WORKER_SCRIPT } from './edge-rig';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   const pool = LoadWorkerPool.start(WORKERS, WORKER_SCRIPT);
   let bus: NatsBus | undefined;
   try {
-    const edge = await startEdgeProcess({ upstream, maxConnections: CONNECTIONS + 1_000, ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
+    const edge = await startEdgeProcess({ upstream, maxConnections: CONNECTIONS + 1_000, env: edgeEnvFlags(argv), ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
     try {
       const ranges = splitRange(CONNECTIONS, pool.size);
       const opened = await pool.all(

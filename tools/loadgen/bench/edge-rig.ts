@@ -145,6 +145,20 @@ export interface EdgeProcessOptions {
   readonly cpuProfDir?: string;
   /** Start with `--inspect` on a free loopback port (to force a GC before reading memory). */
   readonly inspect?: boolean;
+  /** More edge environment (experiments: `--edge-env HEARTBEAT_INTERVAL=10m`). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** `--edge-env KEY=VALUE` flags (repeatable). */
+export function edgeEnvFlags(argv: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  argv.forEach((arg, i) => {
+    if (arg !== '--edge-env') return;
+    const [key, ...value] = String(argv[i + 1]).split('=');
+    if (key === undefined || !/^[A-Z_][A-Z0-9_]*$/.test(key) || value.length === 0) throw new Error(`--edge-env needs KEY=VALUE, got ${String(argv[i + 1])}`);
+    env[key] = value.join('=');
+  });
+  return env;
 }
 
 async function inspectArgs(inspect: boolean | undefined): Promise<{ args: string[]; port: number | undefined }> {
@@ -182,6 +196,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Chi
         MAX_CONNECTIONS_PER_IP: String(options.maxConnections),
         LOG_LEVEL: 'warn',
         DRAIN_WINDOW: '1ms',
+        ...options.env,
       },
     }),
   );
