@@ -130,7 +130,10 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     nowMs: number,
     readonly remoteAddress: string,
   ) {
-    this.connectedAtMs = this.lastInboundMs = this.lastPingMs = nowMs;
+    this.connectedAtMs = this.lastInboundMs = nowMs;
+    // A random heartbeat phase: connections opened in the same second must not all ping in the same sweep
+    // (thousands of writes in one event-loop turn showed up as a latency spike in the edge-fanout bench).
+    this.lastPingMs = nowMs - Math.floor(Math.random() * services.limits.heartbeatMs);
     this.rateLimiter = new MessageRateLimiter({ ratePerSec: services.limits.messagesPerSec, burst: services.limits.messageBurst });
     services.metrics.connections++;
     services.scheduler.add(this);

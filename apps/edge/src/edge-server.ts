@@ -137,17 +137,17 @@ export class EdgeServer {
   }
 
   private onConnection(ws: WebSocket, request: IncomingMessage, url: URL, encoding: Encoding, ip: string): void {
-    const { services, connections, origins, allowAnonymous } = this.options;
+    const { services, origins, allowAnonymous } = this.options;
     const session = new ClientSession(newSessionId(), new WebSocketTransport(ws), encoding, services, Date.now(), ip);
     this.sessions.add(session);
-    ws.on('message', (data: Buffer, isBinary: boolean) => session.onMessage(data, isBinary, Date.now()));
-    ws.on('pong', () => session.onPong(Date.now()));
-    ws.on('error', (err) => services.logger.debug({ event: 'edge.socket_error', session: session.id, err }, 'client socket error'));
-    ws.once('close', () => {
-      session.onClosed();
-      this.sessions.delete(session);
-      connections.release(ip);
-    });
+    // Module-level listeners reach their session through a symbol: no closures per connection.
+    const socket = ws as SessionSocket;
+    socket[SESSION] = session;
+    socket[SERVER] = this;
+    ws.on('message', onSocketMessage);
+    ws.on('pong', onSocketPong);
+    ws.on('error', onSocketError);
+    ws.once('close', onSocketClose);
     if (!origins.allows(request.headers.origin)) {
       session.closeWith(CLOSE_CODES.ORIGIN_NOT_ALLOWED, 'origin not allowed', 'origin');
       return;
@@ -157,6 +157,17 @@ export class EdgeServer {
       services.logger.error({ event: 'edge.session_start_failed', session: session.id, err }, 'session start failed');
       session.closeWith(CLOSE_CODES.SERVER_ERROR, 'internal error');
     });
+  }
+
+  /** The socket of `session` closed: release its address slot and forget it. */
+  socketClosed(session: ClientSession): void {
+    session.onClosed();
+    this.sessions.delete(session);
+    this.options.connections.release(session.remoteAddress);
+  }
+
+  logSocketError(session: ClientSession, err: Error): void {
+    this.options.services.logger.debug({ event: 'edge.socket_error', session: session.id, err }, 'client socket error');
   }
 
   // --- HTTP -----------------------------------------------------------------------------------------------
@@ -264,6 +275,28 @@ export class EdgeServer {
       return undefined;
     }
   }
+}
+
+const SESSION = Symbol('session');
+const SERVER = Symbol('server');
+type SessionSocket = WebSocket & { [SESSION]: ClientSession; [SERVER]: EdgeServer };
+
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  (this as SessionSocket)[SESSION].onMessage(data, isBinary, Date.now());
+}
+
+function onSocketPong(this: WebSocket): void {
+  (this as SessionSocket)[SESSION].onPong(Date.now());
+}
+
+function onSocketError(this: WebSocket, err: Error): void {
+  const socket = this as SessionSocket;
+  socket[SERVER].logSocketError(socket[SESSION], err);
+}
+
+function onSocketClose(this: WebSocket): void {
+  const socket = this as SessionSocket;
+  socket[SERVER].socketClosed(socket[SESSION]);
 }
 
 function refuse(socket: Duplex, status: number, statusText: string, body: string): void {
