@@ -150,7 +150,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   /** Authenticates with a token from the URL, or waits for an `auth` message when there is none and anonymous access is off. */
   async start(token: string | undefined, waitForAuthMessage: boolean): Promise<void> {
     if (token === undefined && waitForAuthMessage) return;
-    await this.authenticate(token, 0);
+    await this.authenticate(token);
   }
 
   // --- inbound ----------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     if (body.$case === 'pong') return;
     if (body.$case === 'auth') {
       if (this.state === 'open') this.sendError(ErrorCode.ALREADY_AUTHENTICATED, 'this connection is already authenticated', id);
-      else void this.authenticate(body.value.token, id);
+      else void this.authenticate(body.value.token);
       return;
     }
     if (this.state !== 'open') {
@@ -246,7 +246,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
 
   // --- authentication ---------------------------------------------------------------------------------
 
-  private async authenticate(token: string | undefined, requestId: number): Promise<void> {
+  private async authenticate(token: string | undefined): Promise<void> {
     const { verifier, tiers, limits, scheduler } = this.services;
     let principal: Principal;
     let tier: TierPolicy;
@@ -266,7 +266,6 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     this.state = 'open';
     scheduler.setBatchInterval(this, tier.batchIntervalMs);
     if (tier.batchIntervalMs > 0) this.marked = new Set();
-    void requestId;
     this.sendControl({ body: { $case: 'welcome', value: { sessionId: this.id, heartbeatMs: limits.heartbeatMs, tier: tier.name, maxSubscriptions: tier.maxSubscriptions } } });
   }
 
