@@ -20,7 +20,11 @@ for (const [name, role] of pipeline) {
   const state = present.some(([p]) => p === name) ? 'present' : 'not built yet';
   console.log(`  ${name.padEnd(13)} ${state.padEnd(14)} ${role}`);
 }
-if (present.length < pipeline.length) {
+if (present.length === pipeline.length) {
+  console.log('\nEvery service exists. The one-process embedded demo (in-memory bus and store) is not built yet;');
+  console.log('run the services against NATS and Redis: `npm run build`, then `node apps/<service>/dist/main.js`');
+  console.log('for each, configured by the environment variables in docs/operations.md (`--help` lists them).');
+} else {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   console.log(`\nTickwire ${version} does not have every service yet, so there is no live system to start.`);
   console.log('What exists today is tested with `npm test` (see README.md).');
