@@ -16,6 +16,7 @@ import {
   type SubscriptionResult,
 } from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
+import { symbolProblem } from '@tickwire/snapshot-grpc';
 import { AccessError, type Principal, type TierPolicy, type TokenVerifier, MessageRateLimiter, resolveTier } from './access';
 import type { EdgeMetrics, RejectionReason } from './edge-metrics';
 import type { MarketInterest } from './market-interest';
@@ -83,8 +84,6 @@ interface Held {
 
 type SessionState = 'authenticating' | 'open' | 'closed';
 
-const MAX_SYMBOL_LENGTH = 32;
-const SYMBOL_PATTERN = /^[\x21-\x7e]+$/;
 /** One in this many frames is timed for the delivery latency histogram. */
 const LATENCY_SAMPLE_EVERY = 8;
 let latencySampleCounter = 0;
@@ -287,7 +286,8 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       const result = (code: SubscriptionResultCode, mode: SubscriptionMode = SubscriptionMode.UNSPECIFIED): void => {
         results[i] = { symbol, code, mode };
       };
-      if (symbol.length === 0 || symbol.length > MAX_SYMBOL_LENGTH || !SYMBOL_PATTERN.test(symbol)) {
+      // The snapshot service's rule: a symbol it would refuse must not fail the batched fetch of others.
+      if (symbolProblem(symbol) !== undefined) {
         result(SubscriptionResultCode.INVALID_SYMBOL);
         continue;
       }

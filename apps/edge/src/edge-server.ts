@@ -12,6 +12,7 @@ import {
   SubscriptionMode,
   type GetSnapshotsResponse,
 } from '@tickwire/protocol';
+import { SnapshotClientError, symbolProblem } from '@tickwire/snapshot-grpc';
 import { AccessError, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
 import { ClientSession, type SessionServices } from './client-session';
 import type { RejectionReason } from './edge-metrics';
@@ -184,6 +185,8 @@ export class EdgeServer {
       if (symbols === undefined || symbols.length === 0) return badRequest(reply, 'symbols: a comma-separated list of 1 or more symbols is required');
       if (symbols.length > this.options.services.limits.maxSymbolsPerRequest) return badRequest(reply, `symbols: at most ${this.options.services.limits.maxSymbolsPerRequest} per request`);
       if (mode === undefined) return badRequest(reply, 'mode: one of ltp, quote, full');
+      const invalid = symbols.find((s) => symbolProblem(s) !== undefined);
+      if (invalid !== undefined) return badRequest(reply, `symbols: ${JSON.stringify(invalid.slice(0, 40))}: ${symbolProblem(invalid)!}`);
       const entitled = symbols.filter((s) => principal.entitlements.allows(s));
       const notEntitled = symbols.filter((s) => !principal.entitlements.allows(s));
       const response = await this.upstream(reply, () => this.options.snapshots.getSnapshots(entitled, mode));
@@ -264,12 +267,19 @@ export class EdgeServer {
     }
   }
 
-  /** Runs a snapshot-service call; on failure answers 503 (upstream down) or 504 (deadline) and returns undefined. */
+  /**
+   * Runs a snapshot-service call; on failure answers 400 (the service refused the arguments), 504 (deadline)
+   * or 503 (anything else: the service or its store is down) and returns undefined.
+   */
   private async upstream<T>(reply: FastifyReply, call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (err) {
-      const deadline = (err as { code?: unknown }).code === 'DEADLINE_EXCEEDED' || (err as { grpcStatus?: unknown }).grpcStatus === 4;
+      const code = err instanceof SnapshotClientError ? err.code : undefined;
+      if (code === 'SNAPSHOT_GRPC_ERR_INVALID_ARGUMENT' || code === 'SNAPSHOT_GRPC_ERR_TOO_MANY_SYMBOLS') {
+        return void badRequest(reply, (err as Error).message);
+      }
+      const deadline = code === 'SNAPSHOT_GRPC_ERR_DEADLINE_EXCEEDED';
       this.options.services.logger.warn({ event: 'edge.http_upstream_failed', err }, 'snapshot service call failed');
       sendJson(reply, deadline ? 504 : 503, JSON.stringify({ error: `snapshot service ${deadline ? 'timed out' : 'unavailable'}` }));
       return undefined;

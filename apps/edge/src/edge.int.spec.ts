@@ -49,13 +49,15 @@ describe('edge (real sockets, real gRPC snapshot service, in-memory bus)', () =>
   it('answers unknown, invalid and not-entitled symbols per item, and caps the mode at the tier', async () => {
     await h.storeSnapshot(h.publish('AAPL', 1));
     const client = await connectAuthed(h, 'json', { tier: 'delayed', ent: { symbols: ['AAPL', 'ZZ*'] } });
-    const id = client.subscribe(['AAPL', 'MSFT', 'ZZZZ', 'bad symbol'], SubscriptionMode.FULL);
+    const id = client.subscribe(['AAPL', 'MSFT', 'ZZZZ', 'bad symbol', 'A{B}'], SubscriptionMode.FULL);
     await client.waitFor(is.ack(id));
     expect(ackResults(client, id).map((r) => [r.symbol, r.code, r.mode])).toEqual([
       ['AAPL', SubscriptionResultCode.OK, SubscriptionMode.QUOTE],
       ['MSFT', SubscriptionResultCode.NOT_ENTITLED, SubscriptionMode.UNSPECIFIED],
       ['ZZZZ', SubscriptionResultCode.UNKNOWN_SYMBOL, SubscriptionMode.UNSPECIFIED],
       ['bad symbol', SubscriptionResultCode.INVALID_SYMBOL, SubscriptionMode.UNSPECIFIED],
+      // Refused by the snapshot service's rule: checked here, so it cannot fail the batched fetch of AAPL.
+      ['A{B}', SubscriptionResultCode.INVALID_SYMBOL, SubscriptionMode.UNSPECIFIED],
     ]);
     const snapshot = await client.waitFor(is.update('AAPL'));
     expect(snapshot.body?.$case === 'update' && snapshot.body.value.depth).toBeUndefined();
@@ -156,6 +158,7 @@ describe('edge (real sockets, real gRPC snapshot service, in-memory bus)', () =>
     expect(body.notEntitled).toEqual(['MSFT']);
     expect((await fetch(`${h.httpUrl}/v1/snapshot?symbols=AAPL`)).status).toBe(401);
     expect((await fetch(`${h.httpUrl}/v1/snapshot?symbols=AAPL&mode=nope&token=${token}`)).status).toBe(400);
+    expect((await fetch(`${h.httpUrl}/v1/snapshot?symbols=A%7BB%7D&token=${token}`)).status).toBe(400);
   });
 
   it('SSE: the same subscriptions over text/event-stream', async () => {

@@ -1,22 +1,12 @@
 import { SubscriptionMode } from '@tickwire/protocol';
-import { MAX_SYMBOL_LENGTH } from '@tickwire/store';
+import { symbolProblem } from '@tickwire/store';
 import { SnapshotGrpcError } from './errors';
 
 const UINT32_MAX = 0xffff_ffff;
 
-/**
- * The store's symbol rule (1 to MAX_SYMBOL_LENGTH printable ASCII characters, no space, `{` or `}`),
- * checked here as well so that an error names the request field (`symbols[3]`) rather than a key.
- */
-export function symbolProblem(value: string, allowEmpty = false): string | undefined {
-  if (value.length === 0) return allowEmpty ? undefined : 'empty';
-  if (value.length > MAX_SYMBOL_LENGTH) return `longer than ${MAX_SYMBOL_LENGTH} characters`;
-  for (let i = 0; i < value.length; i += 1) {
-    const c = value.charCodeAt(i);
-    if (c < 0x21 || c > 0x7e || c === 0x7b || c === 0x7d) return `character ${JSON.stringify(value[i])} at ${i} is not allowed`;
-  }
-  return undefined;
-}
+// The store's symbol rule, checked here as well so that an error names the request field (`symbols[3]`)
+// rather than a key. Re-exported for the services that feed or query the store (snapshot app, edge).
+export { symbolProblem };
 
 export function assertSymbolField(value: string, field: string): void {
   const problem = symbolProblem(value, false);

@@ -1,7 +1,7 @@
 export { CANDLE_BUCKET_NS, DEFAULT_MAX_CANDLES_PER_SYMBOL } from './snapshot-store';
 export type { CandleEntry, Closable, InstrumentEntry, ManagedSnapshotStore, Pingable, PutResult, SnapshotEntry, SnapshotStore, StoredSnapshot, StoreLimits } from './snapshot-store';
 export { STORE_ERRORS, StoreError, type StoreErrorCode } from './errors';
-export { MAX_SYMBOL_LENGTH } from './store-arguments';
+export { MAX_SYMBOL_LENGTH, symbolProblem } from './store-arguments';
 export { MemorySnapshotStore, type MemoryStoreOptions } from './memory/memory-store';
 export {
   createRedisStore,

@@ -7,9 +7,11 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 /**
  * Symbols are printable ASCII without spaces and without `{` `}` (those delimit Redis Cluster hash
- * tags). Being ASCII, JavaScript string order equals byte order, so both adapters sort alike.
+ * tags). Being ASCII, JavaScript string order equals byte order, so both adapters sort alike. Returns what
+ * is wrong with `value`, or `undefined` for a valid symbol (or an empty prefix with `allowEmpty`). Services
+ * in front of the store check requests with it too, so a bad symbol is refused where it comes in.
  */
-function symbolProblem(value: unknown, allowEmpty: boolean): string | undefined {
+export function symbolProblem(value: unknown, allowEmpty = false): string | undefined {
   if (typeof value !== 'string') return 'not a string';
   if (value.length === 0) return allowEmpty ? undefined : 'empty';
   if (value.length > MAX_SYMBOL_LENGTH) return `longer than ${MAX_SYMBOL_LENGTH} characters`;
