@@ -1,4 +1,4 @@
-import { connectNatsBus } from '@tickwire/bus';
+import { connectServiceBus } from '@tickwire/bus';
 import { SubscriptionMode } from '@tickwire/protocol';
 import { DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
@@ -55,13 +55,7 @@ void runService({
       anonymousTier: cfg.ANONYMOUS_TIER,
     });
     if (cfg.ALLOW_ANONYMOUS && !tiers.has(cfg.ANONYMOUS_TIER)) throw new Error(`ANONYMOUS_TIER '${cfg.ANONYMOUS_TIER}' is not one of TIERS (${[...tiers.keys()].join(', ')})`);
-    readiness.register('bus');
-    const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-edge', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
-    readiness.set('bus', true);
-    bus.onStatus((status, detail) => {
-      readiness.set('bus', status === 'connected', `bus ${status}`);
-      logger.info({ event: `bus.${status}`, detail }, `bus ${status}`);
-    });
+    const bus = await connectServiceBus({ servers: cfg.NATS_URL, name: 'tickwire-edge', readiness, logger });
     const snapshots = new SnapshotClient(cfg.SNAPSHOT_ADDRESS);
     const edge = await startEdge({
       bus,

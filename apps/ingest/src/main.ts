@@ -1,4 +1,4 @@
-import { connectNatsBus } from '@tickwire/bus';
+import { connectServiceBus } from '@tickwire/bus';
 import { FEED_URL_FORMS, openFeedSource } from '@tickwire/feed-net';
 import { DEFAULT_RAW_STREAM, RAW_STREAM_MAX_AGE_MS, rawWildcard } from '@tickwire/protocol';
 import { DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
@@ -20,17 +20,17 @@ void runService({
   async start(ctx) {
     const { config: cfg, logger, readiness } = ctx;
     const source = openFeedSource(cfg.SOURCE);
-    readiness.register('bus');
-    const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-ingest', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
-    if (cfg.RAW_STREAM !== undefined) {
+    const rawStream = cfg.RAW_STREAM;
+    const bus = await connectServiceBus({
+      servers: cfg.NATS_URL,
+      name: 'tickwire-ingest',
+      readiness,
+      logger,
       // Before the first publish, so the stream holds the whole day.
-      await bus.ensureStream(cfg.RAW_STREAM, [rawWildcard], RAW_STREAM_MAX_AGE_MS);
-      logger.info({ event: 'raw_stream.ready', stream: cfg.RAW_STREAM }, `md.raw is kept in stream ${cfg.RAW_STREAM}`);
-    }
-    readiness.set('bus', true);
-    bus.onStatus((status, detail) => {
-      readiness.set('bus', status === 'connected', `bus ${status}`);
-      logger.info({ event: `bus.${status}`, detail }, `bus ${status}`);
+      prepare: rawStream === undefined ? undefined : async (nats) => {
+        await nats.ensureStream(rawStream, [rawWildcard], RAW_STREAM_MAX_AGE_MS);
+        logger.info({ event: 'raw_stream.ready', stream: rawStream }, `md.raw is kept in stream ${rawStream}`);
+      },
     });
     const ingest = startIngest({ bus, source, shardCount: cfg.SHARD_COUNT, batchMaxMessages: cfg.BATCH_MAX_MESSAGES, batchMaxBytes: cfg.BATCH_MAX_BYTES, logger, registry: ctx.registry, readiness });
     ingest.done.then(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
-import { connectNatsBus } from '@tickwire/bus';
+import { connectServiceBus } from '@tickwire/bus';
 import { createUnixNanoClock, DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
 import { DEFAULT_RAW_STREAM } from '@tickwire/protocol';
 import { LeaderLease } from './leader-lease';
@@ -26,13 +26,7 @@ void runService({
     const { config: cfg, logger, readiness } = ctx;
     const invalid = Normalizer.invalidShards(cfg.SHARDS, cfg.SHARD_COUNT);
     if (invalid.length > 0) throw new Error(`SHARDS names shards ${invalid.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
-    readiness.register('bus');
-    const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-normalizer', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
-    readiness.set('bus', true);
-    bus.onStatus((status, detail) => {
-      readiness.set('bus', status === 'connected', `bus ${status}`);
-      logger.info({ event: `bus.${status}`, detail }, `bus ${status}`);
-    });
+    const bus = await connectServiceBus({ servers: cfg.NATS_URL, name: 'tickwire-normalizer', readiness, logger });
     const normalizer = startNormalizer(
       bus,
       {

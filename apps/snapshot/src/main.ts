@@ -1,4 +1,4 @@
-import { connectNatsBus } from '@tickwire/bus';
+import { BUS_READINESS, connectServiceBus } from '@tickwire/bus';
 import { DEFAULT_NATS_URL, defineConfig, env, runService, type EnvVar } from '@tickwire/runtime';
 import { DEFAULT_MAX_SYMBOLS_PER_REQUEST, startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { DEFAULT_MAX_CANDLES_PER_SYMBOL } from '@tickwire/store';
@@ -38,16 +38,11 @@ void runService({
     const outside = cfg.SHARDS.filter((shard) => shard >= cfg.SHARD_COUNT);
     if (outside.length > 0) throw new Error(`SHARDS names shards ${outside.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
     readiness.register('store', 'connecting to Redis');
-    readiness.register('bus', 'connecting to NATS');
+    readiness.register(BUS_READINESS, 'waiting for Redis before connecting to NATS');
 
     const store = await connectStoreWithRetry({ url: cfg.REDIS_URL, keyPrefix: cfg.REDIS_KEY_PREFIX, maxCandlesPerSymbol: cfg.MAX_CANDLES }, logger, () => ctx.shutdown.closing);
     ctx.onShutdown('close-adapters', () => store.close(), 'redis');
-    const bus = await connectNatsBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }) });
-    readiness.set('bus', true);
-    bus.onStatus((status, detail) => {
-      readiness.set('bus', status === 'connected', `bus ${status}`);
-      logger.info({ event: `bus.${status}`, detail }, `bus ${status}`);
-    });
+    const bus = await connectServiceBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', readiness, logger });
     ctx.onShutdown('close-adapters', () => bus.drain(), 'nats');
 
     // The store's status reaches the gRPC health status once the server exists (it starts after the writer).
