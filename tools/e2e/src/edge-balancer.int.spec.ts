@@ -1,19 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { CLOSE_CODES } from '@tickwire/protocol';
 import { createLogger } from '@tickwire/runtime';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { MemorySnapshotStore } from '@tickwire/store';
 import { EdgeTestClient, findFreePort, serverMessage, startNats, type TestServer } from '@tickwire/testing';
+import { realtimeToken } from './edge-token';
 import { ServiceProcess } from './service-process';
 
 const SECRET = 'e2e-balancer-secret-0123456789-0123456789-abcd';
 const CONFIG = join(__dirname, '../../../infra/haproxy/haproxy.cfg');
 
-async function token(): Promise<string> {
-  return new SignJWT({ tier: 'realtime', ent: { symbols: ['*'] } }).setProtectedHeader({ alg: 'HS256' }).setSubject('e2e').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
-}
 
 async function edgeConnections(edge: ServiceProcess): Promise<number> {
   const text = await (await fetch(`${await edge.opsUrl()}/metrics`)).text();
@@ -72,7 +69,7 @@ describe('two edge processes behind HAProxy with infra/haproxy/haproxy.cfg (real
       },
       stdio: 'ignore',
     });
-    const url = `ws://127.0.0.1:${listen}/v1/stream?token=${await token()}`;
+    const url = `ws://127.0.0.1:${listen}/v1/stream?token=${await realtimeToken(SECRET)}`;
     await until(async () => {
       try {
         const probe = await EdgeTestClient.connect(url);

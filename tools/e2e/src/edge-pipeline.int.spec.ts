@@ -1,8 +1,8 @@
-import { SignJWT } from 'jose';
 import { SubscriptionMode, type MarketUpdate } from '@tickwire/protocol';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
 import { applyUpdateStream, EdgeTestClient, findFreePort, serverMessage, startNats, startRedis, type EdgeWire, type TestServer } from '@tickwire/testing';
 import { referenceBooks } from './reference-books';
+import { realtimeToken } from './edge-token';
 import { ServiceProcess } from './service-process';
 
 const DAY = { SEED: '11', SYMBOLS: '30', MESSAGES: '60000', RATE: '20000' };
@@ -10,9 +10,6 @@ const SHARD_COUNT = '4';
 const DEPTH = 5;
 const SECRET = 'e2e-edge-secret-0123456789-0123456789-abcdef';
 
-async function token(): Promise<string> {
-  return new SignJWT({ tier: 'realtime', ent: { symbols: ['*'] } }).setProtectedHeader({ alg: 'HS256' }).setSubject('e2e').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
-}
 
 /**
  * The client-visible fields a snapshot and a client's merged state must agree on. VWAP to 12 significant
@@ -57,7 +54,7 @@ describe('exchange-sim -> ingest -> normalizer -> snapshot (Redis) -> edge -> We
     const edge = new ServiceProcess('edge', { NATS_URL: nats.url, SHARD_COUNT, SNAPSHOT_ADDRESS: snapshotAddress, HOST: '127.0.0.1', PORT: '0', JWT_HS256_SECRET: SECRET, DRAIN_WINDOW: '100ms' });
     running.push(edge);
     const listening = await edge.waitFor('edge.listening');
-    const url = `ws://127.0.0.1:${String(listening['port'])}/v1/stream?token=${await token()}`;
+    const url = `ws://127.0.0.1:${String(listening['port'])}/v1/stream?token=${await realtimeToken(SECRET)}`;
 
     const port = await findFreePort();
     const sim = new ServiceProcess('exchange-sim', { ...DAY, MODE: 'soupbintcp', PORT: String(port), SPEED: '20' });
