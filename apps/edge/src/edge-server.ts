@@ -17,6 +17,7 @@ import { AccessError, type ConnectionLimiter, type OriginPolicy, type Principal 
 import { ClientSession, type SessionServices } from './client-session';
 import type { RejectionReason } from './edge-metrics';
 import { SseTransport } from './sse-transport';
+import type { StaticSite } from './static-site';
 import { Encoding, encodingFromSubprotocols } from './wire-encoding';
 import { WebSocketTransport } from './websocket-transport';
 
@@ -36,6 +37,8 @@ export interface EdgeServerOptions {
   readonly connections: ConnectionLimiter;
   /** Anonymous access allowed: no token needed, no auth message awaited. */
   readonly allowAnonymous: boolean;
+  /** Static files (the dashboard) on `GET /` and `GET /<file>`; the API's routes keep precedence. */
+  readonly staticSite?: StaticSite;
 }
 
 export const STREAM_PATH = '/v1/stream';
@@ -216,6 +219,7 @@ export class EdgeServer {
       if (candles === undefined) return reply;
       return sendJson(reply, 200, JSON.stringify({ symbol, candles: candles.map((c) => ({ t: String(c.startTsNs), o: c.open / 1e4, h: c.high / 1e4, l: c.low / 1e4, c: c.close / 1e4, v: Number(c.volume), n: c.trades })) }));
     });
+    this.options.staticSite?.register(app);
   }
 
   private async onSse(request: FastifyRequest, reply: FastifyReply): Promise<void> {

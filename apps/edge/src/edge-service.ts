@@ -6,6 +6,7 @@ import { EdgeMetrics } from './edge-metrics';
 import { EdgeServer, type SnapshotQueries } from './edge-server';
 import { MarketInterest } from './market-interest';
 import { OutboundScheduler } from './outbound-scheduler';
+import { StaticSite } from './static-site';
 
 export interface EdgeServiceOptions {
   readonly bus: Bus;
@@ -25,6 +26,8 @@ export interface EdgeServiceOptions {
   readonly tickMs: number;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** A directory served on the client port (`GET /` = its index.html), e.g. the dashboard's build. */
+  readonly staticDir?: string;
 }
 
 export interface EdgeService {
@@ -38,6 +41,7 @@ export interface EdgeService {
 
 /** Wires one edge: interest routing, the scheduler, the listener. `main.ts` and the tests both start it this way. */
 export async function startEdge(options: EdgeServiceOptions): Promise<EdgeService> {
+  const staticSite = options.staticDir === undefined ? undefined : await StaticSite.open(options.staticDir);
   const metrics = new EdgeMetrics(options.registry);
   const interest = new MarketInterest({ bus: options.bus, shardCount: options.shardCount, snapshots: options.snapshots, lingerMs: options.lingerMs, maxSymbolsPerFetch: options.maxSymbolsPerFetch, metrics, logger: options.logger });
   const scheduler = new OutboundScheduler({ behindCheckMs: options.behindCheckMs, tickMs: options.tickMs });
@@ -49,6 +53,7 @@ export async function startEdge(options: EdgeServiceOptions): Promise<EdgeServic
     origins: options.origins,
     connections: new ConnectionLimiter({ maxPerIp: options.maxConnectionsPerIp, maxTotal: options.maxConnections }),
     allowAnonymous: options.verifier.allowsAnonymous,
+    staticSite,
   });
   const address = await server.listen();
   let stopped: Promise<void> | undefined;
