@@ -43,6 +43,7 @@ export { runService } from './service';
 export type {
   RunServiceOptions,
   RunningService,
+  ServiceDefinition,
   ServiceContext,
   ServiceHost,
   ServiceSpec,

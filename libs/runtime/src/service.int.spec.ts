@@ -91,7 +91,7 @@ describe('runService in process (real ops socket, injected exit)', () => {
 
   const spec = defineConfig({ GREETING: env.string({ default: 'hi' }) });
 
-  it('readiness is 503 (started) while start runs, then 200; SIGTERM closes the ops server', async () => {
+  it('readiness is 503 (started) while start runs, then 200; start\'s value is handed back; SIGTERM closes the ops server', async () => {
     const t = host();
     let during: { status: number; body: unknown } | undefined;
     const svc = (await runService({
@@ -105,8 +105,10 @@ describe('runService in process (real ops socket, injected exit)', () => {
         const listening = t.logs.find((l) => l['event'] === 'ops.listening')!;
         const res = await fetch(`${listening['url'] as string}/readyz`);
         during = { status: res.status, body: await res.json() };
+        return { listening: 'what a host needs to know' };
       },
     }))!;
+    expect(svc.started).toEqual({ listening: 'what a host needs to know' });
     expect(during).toEqual({ status: 503, body: { status: 'not_ready', draining: false, failing: [{ name: 'started', reason: 'starting' }] } });
     const url = svc.ops.url;
     const after = await fetch(`${url}/readyz`);

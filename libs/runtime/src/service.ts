@@ -52,18 +52,26 @@ export interface ServiceHost {
   readonly logDestination?: DestinationStream;
 }
 
-export interface RunServiceOptions<S extends ConfigSpec> {
+export interface RunServiceOptions<S extends ConfigSpec, R = void> {
   /** Short name: `ingest`, `edge`. Logs carry it as `service`; errors are prefixed `tickwire-<name>:`. */
   readonly name: string;
   readonly config: S & RuntimeOverrides;
-  /** Wires the service. Resolve when it is serving; throw to abort (hooks registered so far still run). */
-  start(ctx: ServiceContext<S>): void | Promise<void>;
+  /**
+   * Wires the service. Resolve when it is serving, with what a caller hosting it needs to know (e.g. the
+   * port it bound); throw to abort (hooks registered so far still run).
+   */
+  start(ctx: ServiceContext<S>): R | Promise<R>;
   readonly host?: Partial<ServiceHost>;
 }
 
-export interface RunningService<S extends ConfigSpec> {
+/** A service definition: everything `runService` needs but the host, so one process can host several. */
+export type ServiceDefinition<S extends ConfigSpec, R = void> = Omit<RunServiceOptions<S, R>, 'host'>;
+
+export interface RunningService<S extends ConfigSpec, R = void> {
   readonly context: ServiceContext<S>;
   readonly ops: OpsAddress;
+  /** What `start` resolved with. */
+  readonly started: R;
 }
 
 function defaultHost(): ServiceHost {
@@ -93,7 +101,7 @@ function defaultHost(): ServiceHost {
  * Resolves with the running service, or `undefined` if it did not start (the exit function has been called then).
  * It never rejects.
  */
-export async function runService<S extends ConfigSpec>(options: RunServiceOptions<S>): Promise<RunningService<S> | undefined> {
+export async function runService<S extends ConfigSpec, R = void>(options: RunServiceOptions<S, R>): Promise<RunningService<S, R> | undefined> {
   const host: ServiceHost = { ...defaultHost(), ...options.host };
   const { name } = options;
   const spec = { ...RUNTIME_CONFIG, ...options.config } as unknown as ServiceSpec<S>;
@@ -162,13 +170,14 @@ export async function runService<S extends ConfigSpec>(options: RunServiceOption
     onShutdown: (stage: ShutdownStage, fn: ShutdownHook, hookName?: string) => shutdown.onShutdown(stage, fn, hookName),
   });
 
+  let started: R;
   try {
-    await options.start(context);
+    started = await options.start(context);
   } catch (err) {
     return failStart(err, 'start');
   }
 
   if (!shutdown.closing) readiness.set('started', true);
   logger.info({ event: RUNTIME_EVENTS.SERVICE_STARTED, ops: address.url }, `tickwire-${name} started`);
-  return { context, ops: address };
+  return { context, ops: address, started };
 }
