@@ -1,3 +1,4 @@
+import type { ManagedBus } from '../bus';
 import { connectNatsBus, type NatsBus } from './nats-bus';
 
 /** The slice of a service's readiness (`Readiness` in libs/runtime) the bus reports to. */
@@ -21,6 +22,13 @@ export interface ServiceBusOptions {
   /** Runs after connecting and before the service reports the bus ready (e.g. creating a stream). */
   readonly prepare?: (bus: NatsBus) => Promise<void>;
 }
+
+/**
+ * How a service obtains its bus, so its wiring is the same in production (`connectServiceBus`, NATS) and
+ * in embedded mode (`inMemoryServiceBus`). A service needing NATS-only features (JetStream, KV) checks
+ * `instanceof NatsBus`.
+ */
+export type ServiceBusConnector = (options: ServiceBusOptions) => Promise<ManagedBus>;
 
 /** The readiness condition the bus sets. */
 export const BUS_READINESS = 'bus';
