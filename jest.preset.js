@@ -3,6 +3,7 @@
 const path = require('node:path');
 
 const libs = path.join(__dirname, 'libs');
+const apps = path.join(__dirname, 'apps');
 
 /** @param {string} projectDir @param {'unit'|'int'} kind */
 function jestConfig(projectDir, kind) {
@@ -29,6 +30,8 @@ function jestConfig(projectDir, kind) {
     moduleNameMapper: {
       '^@tickwire/([a-z-]+)/testing$': `${libs}/$1/src/testing/index.ts`,
       '^@tickwire/([a-z-]+)/grpc$': `${libs}/$1/src/grpc.ts`,
+      // An app's service definition, for the embedded mode that hosts them all in one process.
+      '^@tickwire/([a-z-]+)/app$': `${apps}/$1/src/$1-app.ts`,
       '^@tickwire/([a-z-]+)$': `${libs}/$1/src/index.ts`,
     },
     testMatch: kind === 'int' ? ['<rootDir>/src/**/*.int.spec.ts', '<rootDir>/test/**/*.int.spec.ts'] : ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],

@@ -1,16 +1,16 @@
-import { connectServiceBus } from '@tickwire/bus';
+import type { ServiceBusConnector } from '@tickwire/bus';
 import { SubscriptionMode } from '@tickwire/protocol';
-import { DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
+import { DEFAULT_NATS_URL, defineConfig, env, type ServiceDefinition } from '@tickwire/runtime';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
 import { DEFAULT_TIER_SPEC, OriginPolicy, parseTierPolicies, TokenVerifier } from './access';
 import { DEFAULT_EDGE_LIMITS } from './edge-defaults';
 import { startEdge } from './edge-service';
 
 const d = DEFAULT_EDGE_LIMITS;
-const config = defineConfig({
+export const edgeConfig = defineConfig({
   NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
   SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.tick shards (the same as the normalizer)' }),
-  SNAPSHOT_ADDRESS: env.string({ pattern: /^[^\s/]+:\d{1,5}$/, default: '127.0.0.1:50051', doc: 'snapshot service gRPC address, host:port' }),
+  SNAPSHOT_ADDRESS: env.string({ pattern: /^[^\s/]+:\d{1,5}$/, default: '127.0.0.1:9400', doc: 'snapshot service gRPC address, host:port (the snapshot service listens on 9400 by default)' }),
   HOST: env.string({ default: '0.0.0.0', doc: 'address the client listener binds' }),
   PORT: env.port({ default: 8080, allowZero: true, doc: 'client port: WebSocket /v1/stream, SSE /v1/sse, HTTP /v1/snapshot' }),
   JWT_HS256_SECRET: env.string({ optional: true, secret: true, doc: 'shared secret for HS256 tokens (at least 32 bytes)' }),
@@ -35,66 +35,82 @@ const config = defineConfig({
   AUTH_TIMEOUT: env.duration({ default: d.authTimeoutMs, doc: 'without ?token=, the auth message must arrive within this' }),
   DEFAULT_MODE: env.enumOf(['ltp', 'quote', 'full'], { default: 'quote', doc: 'mode of a subscription that names none' }),
   INTEREST_LINGER: env.duration({ default: d.lingerMs, doc: 'an unwanted symbol keeps its NATS subscription this long' }),
+  STATIC_DIR: env.string({ optional: true, doc: 'a directory of static files served at / (e.g. the built dashboard); unset = none' }),
   DRAIN_WINDOW: env.duration({ default: d.drainWindowMs, doc: 'on SIGTERM, clients are told to reconnect and closed spread over this window' }),
 });
 
 const MODES = { ltp: SubscriptionMode.LTP, quote: SubscriptionMode.QUOTE, full: SubscriptionMode.FULL } as const;
 
-void runService({
-  name: 'edge',
-  config,
-  async start(ctx) {
-    const { config: cfg, logger, readiness } = ctx;
-    const tiers = parseTierPolicies(cfg.TIERS);
-    const verifier = await TokenVerifier.create({
-      hs256Secret: cfg.JWT_HS256_SECRET,
-      jwksFile: cfg.JWKS_FILE,
-      issuer: cfg.JWT_ISSUER,
-      audience: cfg.JWT_AUDIENCE,
-      allowAnonymous: cfg.ALLOW_ANONYMOUS,
-      anonymousTier: cfg.ANONYMOUS_TIER,
-    });
-    if (cfg.ALLOW_ANONYMOUS && !tiers.has(cfg.ANONYMOUS_TIER)) throw new Error(`ANONYMOUS_TIER '${cfg.ANONYMOUS_TIER}' is not one of TIERS (${[...tiers.keys()].join(', ')})`);
-    const bus = await connectServiceBus({ servers: cfg.NATS_URL, name: 'tickwire-edge', readiness, logger });
-    const snapshots = new SnapshotClient(cfg.SNAPSHOT_ADDRESS);
-    const edge = await startEdge({
-      bus,
-      snapshots,
-      shardCount: cfg.SHARD_COUNT,
-      host: cfg.HOST,
-      port: cfg.PORT,
-      verifier,
-      tiers,
-      origins: OriginPolicy.parse(cfg.ALLOWED_ORIGINS),
-      maxConnections: cfg.MAX_CONNECTIONS,
-      maxConnectionsPerIp: cfg.MAX_CONNECTIONS_PER_IP,
-      limits: {
-        ...d,
-        maxMessageBytes: cfg.MAX_MESSAGE_BYTES,
-        messagesPerSec: cfg.MESSAGES_PER_SEC,
-        messageBurst: cfg.MESSAGE_BURST,
-        maxSymbolsPerRequest: cfg.MAX_SYMBOLS_PER_REQUEST,
-        softBufferBytes: cfg.SOFT_BUFFER_BYTES,
-        hardBufferBytes: cfg.HARD_BUFFER_BYTES,
-        slowConsumerMs: cfg.SLOW_CONSUMER_TIMEOUT,
-        heartbeatMs: cfg.HEARTBEAT_INTERVAL,
-        idleTimeoutMs: cfg.IDLE_TIMEOUT,
-        authTimeoutMs: cfg.AUTH_TIMEOUT,
-        defaultMode: MODES[cfg.DEFAULT_MODE],
-      },
-      lingerMs: cfg.INTEREST_LINGER,
-      maxSymbolsPerFetch: d.maxSymbolsPerFetch,
-      behindCheckMs: d.behindCheckMs,
-      tickMs: d.tickMs,
-      registry: ctx.registry,
-      logger,
-    });
-    logger.info({ event: 'edge.listening', ...edge.address }, `clients: ws://${edge.address.host}:${edge.address.port}/v1/stream`);
-    ctx.onShutdown('stop-accepting', () => edge.server.stopAccepting(), 'edge-listener');
-    ctx.onShutdown('drain', () => edge.stop(cfg.DRAIN_WINDOW), 'edge-clients');
-    ctx.onShutdown('close-adapters', async () => {
-      snapshots.close();
-      await bus.drain();
-    }, 'bus');
-  },
-});
+export interface EdgeAdapters {
+  readonly connectBus: ServiceBusConnector;
+}
+
+/** Where clients reach this edge. */
+export interface EdgeEndpoints {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The edge's wiring; `main.ts` runs it on NATS, the embedded mode on the in-memory bus. */
+export function edgeApp(adapters: EdgeAdapters): ServiceDefinition<typeof edgeConfig, EdgeEndpoints> {
+  return {
+    name: 'edge',
+    config: edgeConfig,
+    async start(ctx) {
+      const { config: cfg, logger, readiness } = ctx;
+      const tiers = parseTierPolicies(cfg.TIERS);
+      const verifier = await TokenVerifier.create({
+        hs256Secret: cfg.JWT_HS256_SECRET,
+        jwksFile: cfg.JWKS_FILE,
+        issuer: cfg.JWT_ISSUER,
+        audience: cfg.JWT_AUDIENCE,
+        allowAnonymous: cfg.ALLOW_ANONYMOUS,
+        anonymousTier: cfg.ANONYMOUS_TIER,
+      });
+      if (cfg.ALLOW_ANONYMOUS && !tiers.has(cfg.ANONYMOUS_TIER)) throw new Error(`ANONYMOUS_TIER '${cfg.ANONYMOUS_TIER}' is not one of TIERS (${[...tiers.keys()].join(', ')})`);
+      const bus = await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-edge', readiness, logger });
+      const snapshots = new SnapshotClient(cfg.SNAPSHOT_ADDRESS);
+      const edge = await startEdge({
+        bus,
+        snapshots,
+        shardCount: cfg.SHARD_COUNT,
+        host: cfg.HOST,
+        port: cfg.PORT,
+        verifier,
+        tiers,
+        origins: OriginPolicy.parse(cfg.ALLOWED_ORIGINS),
+        maxConnections: cfg.MAX_CONNECTIONS,
+        maxConnectionsPerIp: cfg.MAX_CONNECTIONS_PER_IP,
+        limits: {
+          ...d,
+          maxMessageBytes: cfg.MAX_MESSAGE_BYTES,
+          messagesPerSec: cfg.MESSAGES_PER_SEC,
+          messageBurst: cfg.MESSAGE_BURST,
+          maxSymbolsPerRequest: cfg.MAX_SYMBOLS_PER_REQUEST,
+          softBufferBytes: cfg.SOFT_BUFFER_BYTES,
+          hardBufferBytes: cfg.HARD_BUFFER_BYTES,
+          slowConsumerMs: cfg.SLOW_CONSUMER_TIMEOUT,
+          heartbeatMs: cfg.HEARTBEAT_INTERVAL,
+          idleTimeoutMs: cfg.IDLE_TIMEOUT,
+          authTimeoutMs: cfg.AUTH_TIMEOUT,
+          defaultMode: MODES[cfg.DEFAULT_MODE],
+        },
+        lingerMs: cfg.INTEREST_LINGER,
+        maxSymbolsPerFetch: d.maxSymbolsPerFetch,
+        behindCheckMs: d.behindCheckMs,
+        tickMs: d.tickMs,
+        registry: ctx.registry,
+        logger,
+        ...(cfg.STATIC_DIR === undefined ? {} : { staticDir: cfg.STATIC_DIR }),
+      });
+      logger.info({ event: 'edge.listening', ...edge.address }, `clients: ws://${edge.address.host}:${edge.address.port}/v1/stream`);
+      ctx.onShutdown('stop-accepting', () => edge.server.stopAccepting(), 'edge-listener');
+      ctx.onShutdown('drain', () => edge.stop(cfg.DRAIN_WINDOW), 'edge-clients');
+      ctx.onShutdown('close-adapters', async () => {
+        snapshots.close();
+        await bus.drain();
+      }, 'bus');
+      return edge.address;
+    },
+  };
+}

@@ -15,7 +15,7 @@ export const simConfig = defineConfig({
   MAX_IDLE: env.duration({ default: '200ms', doc: 'quiet gaps in the day (03:00 -> 09:30) are cut to this' }),
   SESSION: env.string({ pattern: /^[\x21-\x7e]{1,10}$/, default: 'TICKWIRE01', doc: 'session name (1-10 printable ASCII characters)' }),
   HOST: env.string({ default: '127.0.0.1', doc: 'address the SoupBinTCP server and the MoldUDP64 re-request server listen on' }),
-  PORT: env.port({ default: 9700, doc: 'SoupBinTCP listen port' }),
+  PORT: env.port({ default: 9700, allowZero: true, doc: 'SoupBinTCP listen port (0 = any free port, logged as sim.soupbintcp_listening)' }),
   SOUP_USERNAME: env.string({ pattern: /^[\x21-\x7e]{1,6}$/, default: 'tw', doc: 'SoupBinTCP username clients must log in with' }),
   SOUP_PASSWORD: env.string({ pattern: /^[\x21-\x7e]{1,10}$/, default: 'tickwire', secret: true, doc: 'SoupBinTCP password' }),
   MOLD_DESTINATION: env.string({ pattern: /^\S+:\d{1,5}$/, default: '127.0.0.1:9701', doc: 'MoldUDP64 channel A: unicast host:port or multicast group:port' }),

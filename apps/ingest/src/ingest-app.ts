@@ -1,11 +1,11 @@
-import { connectServiceBus } from '@tickwire/bus';
+import type { ServiceBusConnector } from '@tickwire/bus';
 import { FEED_URL_FORMS, openFeedSource } from '@tickwire/feed-net';
 import { DEFAULT_RAW_STREAM, RAW_STREAM_MAX_AGE_MS, rawWildcard } from '@tickwire/protocol';
-import { DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
+import { DEFAULT_NATS_URL, defineConfig, env, type ServiceDefinition } from '@tickwire/runtime';
 import { startIngest } from './ingest-service';
 import { DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_MESSAGES } from './raw-batcher';
 
-const config = defineConfig({
+export const ingestConfig = defineConfig({
   SOURCE: env.string({ pattern: /^(file|soupbintcp|moldudp64):\/\/\S+$/, doc: `the feed to read: ${FEED_URL_FORMS.join(' | ')}` }),
   NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
   SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.raw / md.tick shards (fixed for a deployment)' }),
@@ -14,30 +14,37 @@ const config = defineConfig({
   RAW_STREAM: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: `JetStream stream keeping the day's md.raw for normalizer restarts (e.g. ${DEFAULT_RAW_STREAM}); created if missing; needs JetStream` }),
 });
 
-void runService({
-  name: 'ingest',
-  config,
-  async start(ctx) {
-    const { config: cfg, logger, readiness } = ctx;
-    const source = openFeedSource(cfg.SOURCE);
-    const rawStream = cfg.RAW_STREAM;
-    const bus = await connectServiceBus({
-      servers: cfg.NATS_URL,
-      name: 'tickwire-ingest',
-      readiness,
-      logger,
-      // Before the first publish, so the stream holds the whole day.
-      prepare: rawStream === undefined ? undefined : async (nats) => {
-        await nats.ensureStream(rawStream, [rawWildcard], RAW_STREAM_MAX_AGE_MS);
-        logger.info({ event: 'raw_stream.ready', stream: rawStream }, `md.raw is kept in stream ${rawStream}`);
-      },
-    });
-    const ingest = startIngest({ bus, source, shardCount: cfg.SHARD_COUNT, batchMaxMessages: cfg.BATCH_MAX_MESSAGES, batchMaxBytes: cfg.BATCH_MAX_BYTES, logger, registry: ctx.registry, readiness });
-    ingest.done.then(
-      () => logger.info({ event: 'feed.done', source: source.description }, 'the feed ended; staying up for /metrics until stopped'),
-      () => void ctx.shutdown.trigger('feed source failed', 1),
-    );
-    ctx.onShutdown('stop-accepting', () => ingest.stop(), 'feed');
-    ctx.onShutdown('close-adapters', () => bus.drain(), 'bus');
-  },
-});
+export interface IngestAdapters {
+  readonly connectBus: ServiceBusConnector;
+}
+
+/** Ingest's wiring; `main.ts` runs it on NATS, the embedded mode on the in-memory bus. */
+export function ingestApp(adapters: IngestAdapters): ServiceDefinition<typeof ingestConfig> {
+  return {
+    name: 'ingest',
+    config: ingestConfig,
+    async start(ctx) {
+      const { config: cfg, logger, readiness } = ctx;
+      const source = openFeedSource(cfg.SOURCE);
+      const rawStream = cfg.RAW_STREAM;
+      const bus = await adapters.connectBus({
+        servers: cfg.NATS_URL,
+        name: 'tickwire-ingest',
+        readiness,
+        logger,
+        // Before the first publish, so the stream holds the whole day.
+        prepare: rawStream === undefined ? undefined : async (nats) => {
+          await nats.ensureStream(rawStream, [rawWildcard], RAW_STREAM_MAX_AGE_MS);
+          logger.info({ event: 'raw_stream.ready', stream: rawStream }, `md.raw is kept in stream ${rawStream}`);
+        },
+      });
+      const ingest = startIngest({ bus, source, shardCount: cfg.SHARD_COUNT, batchMaxMessages: cfg.BATCH_MAX_MESSAGES, batchMaxBytes: cfg.BATCH_MAX_BYTES, logger, registry: ctx.registry, readiness });
+      ingest.done.then(
+        () => logger.info({ event: 'feed.done', source: source.description }, 'the feed ended; staying up for /metrics until stopped'),
+        () => void ctx.shutdown.trigger('feed source failed', 1),
+      );
+      ctx.onShutdown('stop-accepting', () => ingest.stop(), 'feed');
+      ctx.onShutdown('close-adapters', () => bus.drain(), 'bus');
+    },
+  };
+}

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
-import { connectServiceBus } from '@tickwire/bus';
-import { createUnixNanoClock, DEFAULT_NATS_URL, defineConfig, env, runService } from '@tickwire/runtime';
+import { NatsBus, type ServiceBusConnector } from '@tickwire/bus';
+import { createUnixNanoClock, DEFAULT_NATS_URL, defineConfig, env, type ServiceDefinition } from '@tickwire/runtime';
 import { DEFAULT_RAW_STREAM } from '@tickwire/protocol';
 import { LeaderLease } from './leader-lease';
 import { Normalizer } from './normalizer';
 import { startNormalizer } from './normalizer-service';
 
-const config = defineConfig({
+export const normalizerConfig = defineConfig({
   NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
   SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.raw / md.tick shards (the same as ingest)' }),
   SHARDS: env.intRanges({ min: 0, max: 1023, default: '0-15', doc: 'shards this instance consumes and publishes, e.g. 0-7 or 0-3,8' }),
@@ -19,43 +19,51 @@ const config = defineConfig({
   LEASE_BUCKET: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, default: 'tickwire_normalizer_leases', doc: 'NATS KV bucket holding the leases' }),
 });
 
-void runService({
-  name: 'normalizer',
-  config,
-  async start(ctx) {
-    const { config: cfg, logger, readiness } = ctx;
-    const invalid = Normalizer.invalidShards(cfg.SHARDS, cfg.SHARD_COUNT);
-    if (invalid.length > 0) throw new Error(`SHARDS names shards ${invalid.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
-    const bus = await connectServiceBus({ servers: cfg.NATS_URL, name: 'tickwire-normalizer', readiness, logger });
-    const normalizer = startNormalizer(
-      bus,
-      {
-        shards: cfg.SHARDS,
-        shardCount: cfg.SHARD_COUNT,
-        maxUpdatesPerSec: cfg.MAX_UPDATES_PER_SEC,
-        depthLevels: cfg.DEPTH_LEVELS,
-        // A fresh instance starts a new epoch: its seq numbers restart at 1.
-        epoch: BigInt(Date.now()),
-        nowUnixNs: createUnixNanoClock(),
-        standby: cfg.LEASE_KEY !== undefined,
-        ...(cfg.RAW_STREAM === undefined ? {} : { rawStream: cfg.RAW_STREAM }),
-      },
-      ctx.registry,
-      logger,
-    );
-    logger.info({ event: 'normalizer.consuming', shards: cfg.SHARDS }, `consuming md.raw shards ${cfg.SHARDS.join(',')}`);
-    if (cfg.LEASE_KEY !== undefined) {
-      const bucket = await new Kvm(bus.connection).create(cfg.LEASE_BUCKET, { ttl: cfg.LEASE_TTL, history: 1 });
-      const lease = new LeaderLease(bucket, cfg.LEASE_KEY, `${process.pid}-${randomUUID()}`, cfg.LEASE_TTL, { onAcquired: () => normalizer.becomeActive(), onLost: () => normalizer.becomeStandby() }, logger);
-      lease.start();
-      // Publish the last trailing updates first, then hand the lease over.
-      ctx.onShutdown('drain', async () => {
-        normalizer.stop();
-        await lease.release();
-      }, 'normalizer');
-    } else {
-      ctx.onShutdown('drain', () => normalizer.stop(), 'normalizer');
-    }
-    ctx.onShutdown('close-adapters', () => bus.drain(), 'bus');
-  },
-});
+export interface NormalizerAdapters {
+  readonly connectBus: ServiceBusConnector;
+}
+
+/** The normalizer's wiring; `main.ts` runs it on NATS, the embedded mode on the in-memory bus. */
+export function normalizerApp(adapters: NormalizerAdapters): ServiceDefinition<typeof normalizerConfig> {
+  return {
+    name: 'normalizer',
+    config: normalizerConfig,
+    async start(ctx) {
+      const { config: cfg, logger, readiness } = ctx;
+      const invalid = Normalizer.invalidShards(cfg.SHARDS, cfg.SHARD_COUNT);
+      if (invalid.length > 0) throw new Error(`SHARDS names shards ${invalid.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
+      const bus = await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-normalizer', readiness, logger });
+      const normalizer = startNormalizer(
+        bus,
+        {
+          shards: cfg.SHARDS,
+          shardCount: cfg.SHARD_COUNT,
+          maxUpdatesPerSec: cfg.MAX_UPDATES_PER_SEC,
+          depthLevels: cfg.DEPTH_LEVELS,
+          // A fresh instance starts a new epoch: its seq numbers restart at 1.
+          epoch: BigInt(Date.now()),
+          nowUnixNs: createUnixNanoClock(),
+          standby: cfg.LEASE_KEY !== undefined,
+          ...(cfg.RAW_STREAM === undefined ? {} : { rawStream: cfg.RAW_STREAM }),
+        },
+        ctx.registry,
+        logger,
+      );
+      logger.info({ event: 'normalizer.consuming', shards: cfg.SHARDS }, `consuming md.raw shards ${cfg.SHARDS.join(',')}`);
+      if (cfg.LEASE_KEY !== undefined) {
+        if (!(bus instanceof NatsBus)) throw new Error('LEASE_KEY needs NATS (JetStream KV holds the lease); the in-memory bus has none');
+        const bucket = await new Kvm(bus.connection).create(cfg.LEASE_BUCKET, { ttl: cfg.LEASE_TTL, history: 1 });
+        const lease = new LeaderLease(bucket, cfg.LEASE_KEY, `${process.pid}-${randomUUID()}`, cfg.LEASE_TTL, { onAcquired: () => normalizer.becomeActive(), onLost: () => normalizer.becomeStandby() }, logger);
+        lease.start();
+        // Publish the last trailing updates first, then hand the lease over.
+        ctx.onShutdown('drain', async () => {
+          normalizer.stop();
+          await lease.release();
+        }, 'normalizer');
+      } else {
+        ctx.onShutdown('drain', () => normalizer.stop(), 'normalizer');
+      }
+      ctx.onShutdown('close-adapters', () => bus.drain(), 'bus');
+    },
+  };
+}

@@ -1,11 +1,11 @@
-import { BUS_READINESS, connectServiceBus } from '@tickwire/bus';
-import { DEFAULT_NATS_URL, defineConfig, env, runService, type EnvVar } from '@tickwire/runtime';
+import { BUS_READINESS, type ServiceBusConnector } from '@tickwire/bus';
+import { DEFAULT_NATS_URL, defineConfig, env, type EnvVar, type Logger, type ServiceDefinition } from '@tickwire/runtime';
 import { DEFAULT_MAX_SYMBOLS_PER_REQUEST, startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
-import { DEFAULT_MAX_CANDLES_PER_SYMBOL } from '@tickwire/store';
+import { DEFAULT_MAX_CANDLES_PER_SYMBOL, type RedisStoreOptions, type SnapshotStore } from '@tickwire/store';
 import { DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_RETRY_MAX_DELAY_MS } from './coalescing-writer';
 import { isTimeZone } from './session-midnight';
+export { connectStoreWithRetry } from './store-connection';
 import { DEFAULT_CANDLE_BACKLOG, DEFAULT_EXCHANGE_TZ, DEFAULT_MAX_SYMBOLS, startSnapshotService } from './snapshot-service';
-import { connectStoreWithRetry } from './store-connection';
 
 /** An IANA time zone, checked against the runtime's zone database at start. */
 function timeZoneVar(doc: string): EnvVar<string, false> {
@@ -13,7 +13,7 @@ function timeZoneVar(doc: string): EnvVar<string, false> {
   return Object.freeze({ ...base, form: 'an IANA time zone name, e.g. America/New_York', parse: (raw: string) => (isTimeZone(raw) ? { ok: true as const, value: raw } : { ok: false as const }) });
 }
 
-const config = defineConfig({
+export const snapshotConfig = defineConfig({
   NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
   REDIS_URL: env.url({ protocols: ['redis:', 'rediss:'], default: 'redis://127.0.0.1:6379', doc: 'Redis holding the latest state, candles and instruments' }),
   REDIS_KEY_PREFIX: env.string({ pattern: /^[^{}\s]{0,32}$/, default: 'tw:', doc: 'prefix of every Redis key (no braces)' }),
@@ -30,46 +30,61 @@ const config = defineConfig({
   EXCHANGE_TZ: timeZoneVar('time zone of the exchange: trade times are ns since its local midnight; candles start at Unix times derived from it'),
 });
 
-void runService({
-  name: 'snapshot',
-  config,
-  async start(ctx) {
-    const { config: cfg, logger, readiness, registry } = ctx;
-    const outside = cfg.SHARDS.filter((shard) => shard >= cfg.SHARD_COUNT);
-    if (outside.length > 0) throw new Error(`SHARDS names shards ${outside.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
-    readiness.register('store', 'connecting to Redis');
-    readiness.register(BUS_READINESS, 'waiting for Redis before connecting to NATS');
+export interface SnapshotAdapters {
+  readonly connectBus: ServiceBusConnector;
+  /** Resolves once the store answers (retrying meanwhile), or rejects when `closing()` turns true. */
+  readonly connectStore: (options: RedisStoreOptions, logger: Logger, closing: () => boolean) => Promise<SnapshotStore & { close(): Promise<void> }>;
+}
 
-    const store = await connectStoreWithRetry({ url: cfg.REDIS_URL, keyPrefix: cfg.REDIS_KEY_PREFIX, maxCandlesPerSymbol: cfg.MAX_CANDLES }, logger, () => ctx.shutdown.closing);
-    ctx.onShutdown('close-adapters', () => store.close(), 'redis');
-    const bus = await connectServiceBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', readiness, logger });
-    ctx.onShutdown('close-adapters', () => bus.drain(), 'nats');
+/** Where the SnapshotService listens, `host:port`. */
+export interface SnapshotEndpoints {
+  readonly grpcAddress: string;
+}
 
-    // The store's status reaches the gRPC health status once the server exists (it starts after the writer).
-    const serving: { grpc?: SnapshotGrpcServer } = {};
-    const service = startSnapshotService({
-      bus,
-      store,
-      shards: cfg.SHARDS,
-      shardCount: cfg.SHARD_COUNT,
-      flushIntervalMs: cfg.FLUSH_INTERVAL,
-      retryMaxDelayMs: cfg.STORE_RETRY_MAX,
-      maxSymbols: cfg.MAX_SYMBOLS,
-      candleBacklog: cfg.CANDLE_BACKLOG,
-      exchangeTimeZone: cfg.EXCHANGE_TZ,
-      logger,
-      registry,
-      onStoreStatus: (up, reason) => {
-        readiness.set('store', up, reason);
-        serving.grpc?.setServing(up);
-      },
-    });
-    ctx.onShutdown('stop-accepting', () => service.unsubscribe(), 'md.tick');
-    ctx.onShutdown('drain', () => service.drain(), 'flush');
-    logger.info({ event: 'snapshot.consuming', shards: cfg.SHARDS, flushIntervalMs: cfg.FLUSH_INTERVAL }, `writing the latest state of shards ${cfg.SHARDS.join(',')}`);
+/** The snapshot service's wiring; `main.ts` runs it on NATS and Redis, the embedded mode on memory. */
+export function snapshotApp(adapters: SnapshotAdapters): ServiceDefinition<typeof snapshotConfig, SnapshotEndpoints> {
+  return {
+    name: 'snapshot',
+    config: snapshotConfig,
+    async start(ctx) {
+      const { config: cfg, logger, readiness, registry } = ctx;
+      const outside = cfg.SHARDS.filter((shard) => shard >= cfg.SHARD_COUNT);
+      if (outside.length > 0) throw new Error(`SHARDS names shards ${outside.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
+      readiness.register('store', 'connecting to Redis');
+      readiness.register(BUS_READINESS, 'waiting for Redis before connecting to NATS');
 
-    const grpc = (serving.grpc = await startSnapshotGrpcServer({ store, host: cfg.GRPC_HOST, port: cfg.GRPC_PORT, logger, registry, maxSymbolsPerRequest: cfg.MAX_SYMBOLS_PER_REQUEST, serving: service.writer.isStoreUp !== false }));
-    ctx.onShutdown('stop-accepting', () => grpc.setServing(false), 'grpc-health');
-    ctx.onShutdown('close-servers', () => grpc.close(), 'grpc');
-  },
-});
+      const store = await adapters.connectStore({ url: cfg.REDIS_URL, keyPrefix: cfg.REDIS_KEY_PREFIX, maxCandlesPerSymbol: cfg.MAX_CANDLES }, logger, () => ctx.shutdown.closing);
+      ctx.onShutdown('close-adapters', () => store.close(), 'redis');
+      const bus = await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', readiness, logger });
+      ctx.onShutdown('close-adapters', () => bus.drain(), 'nats');
+
+      // The store's status reaches the gRPC health status once the server exists (it starts after the writer).
+      const serving: { grpc?: SnapshotGrpcServer } = {};
+      const service = startSnapshotService({
+        bus,
+        store,
+        shards: cfg.SHARDS,
+        shardCount: cfg.SHARD_COUNT,
+        flushIntervalMs: cfg.FLUSH_INTERVAL,
+        retryMaxDelayMs: cfg.STORE_RETRY_MAX,
+        maxSymbols: cfg.MAX_SYMBOLS,
+        candleBacklog: cfg.CANDLE_BACKLOG,
+        exchangeTimeZone: cfg.EXCHANGE_TZ,
+        logger,
+        registry,
+        onStoreStatus: (up, reason) => {
+          readiness.set('store', up, reason);
+          serving.grpc?.setServing(up);
+        },
+      });
+      ctx.onShutdown('stop-accepting', () => service.unsubscribe(), 'md.tick');
+      ctx.onShutdown('drain', () => service.drain(), 'flush');
+      logger.info({ event: 'snapshot.consuming', shards: cfg.SHARDS, flushIntervalMs: cfg.FLUSH_INTERVAL }, `writing the latest state of shards ${cfg.SHARDS.join(',')}`);
+
+      const grpc = (serving.grpc = await startSnapshotGrpcServer({ store, host: cfg.GRPC_HOST, port: cfg.GRPC_PORT, logger, registry, maxSymbolsPerRequest: cfg.MAX_SYMBOLS_PER_REQUEST, serving: service.writer.isStoreUp !== false }));
+      ctx.onShutdown('stop-accepting', () => grpc.setServing(false), 'grpc-health');
+      ctx.onShutdown('close-servers', () => grpc.close(), 'grpc');
+      return { grpcAddress: grpc.address };
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import { connectServiceBus } from '@tickwire/bus';
+import { runService } from '@tickwire/runtime';
+import { edgeApp } from './edge-app';
+
+void runService(edgeApp({ connectBus: connectServiceBus }));

@@ -1,0 +1,4 @@
+import { runService } from '@tickwire/runtime';
+import { exchangeSimApp } from './exchange-sim-app';
+
+void runService(exchangeSimApp());
