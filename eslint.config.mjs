@@ -28,6 +28,8 @@ export default tseslint.config(
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:core'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:core'] },
             { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
+            // The embedded mode hosts every app's service definition in one process (`npm start`).
+            { sourceTag: 'type:composite', onlyDependOnLibsWithTags: ['type:lib', 'type:core', 'type:app'] },
             // End-to-end tests run apps as processes; they import libs only.
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:core', 'type:app'] },
           ],

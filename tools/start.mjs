@@ -1,31 +1,24 @@
 #!/usr/bin/env node
-// `npm start`: runs the Tickwire pipeline on this machine. Services that do not exist yet are listed
-// as such; nothing here fails obscurely. (The embedded all-in-one mode arrives with the demo issue.)
-import { existsSync, readFileSync } from 'node:fs';
+// `npm start`: builds what the embedded mode needs (Nx caches it, so later starts take seconds) and runs
+// the whole pipeline in one process: apps/embedded (exchange-sim -> ingest -> normalizer -> snapshot ->
+// edge, in-memory bus and store; NATS_URL / REDIS_URL switch to real ones). Ctrl-C stops it cleanly.
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const pipeline = [
-  ['exchange-sim', 'generates an ITCH 5.0 feed'],
-  ['ingest', 'decodes the feed and publishes md.raw.<shard>'],
-  ['normalizer', 'order books -> md.tick.<shard>.<symbol>'],
-  ['snapshot', 'latest state in Redis, served over gRPC'],
-  ['edge', 'the WebSocket server clients connect to'],
-];
+const nxEnv = { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false', NX_NO_CLOUD: 'true' };
 
-const present = pipeline.filter(([name]) => existsSync(join(root, 'apps', name, 'package.json')));
-console.log('Tickwire: market-data fan-out\n');
-for (const [name, role] of pipeline) {
-  const state = present.some(([p]) => p === name) ? 'present' : 'not built yet';
-  console.log(`  ${name.padEnd(13)} ${state.padEnd(14)} ${role}`);
+console.log('Tickwire: building the services and the dashboard (the first time takes a minute)...');
+const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run', '@tickwire/embedded:build', '--output-style=static'], { cwd: root, env: nxEnv, encoding: 'utf8' });
+if (build.status !== 0) {
+  process.stderr.write(build.stdout + build.stderr);
+  console.error('\nnpm start: the build failed (output above). Did `npm ci` run?');
+  process.exit(build.status ?? 1);
 }
-if (present.length === pipeline.length) {
-  console.log('\nEvery service exists. The one-process embedded demo (in-memory bus and store) is not built yet;');
-  console.log('run the services against NATS and Redis: `npm run build`, then `node apps/<service>/dist/main.js`');
-  console.log('for each, configured by the environment variables in docs/operations.md (`--help` lists them).');
-} else {
-  const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-  console.log(`\nTickwire ${version} does not have every service yet, so there is no live system to start.`);
-  console.log('What exists today is tested with `npm test` (see README.md).');
-}
+
+const child = spawn(process.execPath, [join(root, 'apps/embedded/dist/main.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+// Ctrl-C reaches the child directly (same process group); a SIGTERM sent to this script alone is passed on.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
