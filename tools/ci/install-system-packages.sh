@@ -2,8 +2,8 @@
 # Installs the Debian packages tests need, only when something is missing (apt-get update is slow).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-# binary:package pairs
-wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io haproxy:haproxy)
+# binary:package pairs (chromium: the dashboard browser test, driven by playwright-core; no browser download)
+wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io haproxy:haproxy chromium:chromium)
 missing=()
 for pair in "${wanted[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
