@@ -32,7 +32,7 @@ export class CandleChartView {
     const labels = svgElement('g', { class: 'axis' });
     for (const tick of g.priceTicks) {
       grid.append(svgElement('line', { x1: plot.left, x2: plot.right, y1: tick.at, y2: tick.at }));
-      labels.append(svgElement('text', { x: plot.right + 6, y: tick.at + 4 }, tick.label));
+      if (tick.label !== '') labels.append(svgElement('text', { x: plot.right + 6, y: tick.at + 4 }, tick.label));
     }
     for (const tick of g.timeTicks) {
       grid.append(svgElement('line', { x1: tick.at, x2: tick.at, y1: plot.top, y2: plot.bottom, class: 'v' }));

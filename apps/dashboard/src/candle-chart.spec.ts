@@ -159,6 +159,17 @@ describe('candleChartGeometry', () => {
     expect(g.last!.y).toBeCloseTo(last.bodyY); // an up bar closes at its body's top
   });
 
+  it('leaves out the price labels the last-price tag would cover, keeping their grid lines', () => {
+    const g = candleChartGeometry(bars(40), size);
+    const near = g.priceTicks.filter((t) => Math.abs(t.at - g.last!.y) < 14);
+    for (const t of near) expect(t.label).toBe('');
+    for (const t of g.priceTicks.filter((t) => !near.includes(t))) expect(t.label).not.toBe('');
+    // A last close right on a grid level: that level's label goes.
+    const onLevel = [...bars(4), { startMs: 0, minute: 600, open: 100.5, high: 100.6, low: 99.9, close: 100, volume: 1 }];
+    const h = candleChartGeometry(onLevel, size);
+    expect(h.priceTicks.find((t) => Math.abs(t.at - h.last!.y) < 0.01)?.label).toBe('');
+  });
+
   it('draws a flat single bar (all prices equal) without dividing by zero', () => {
     const g = candleChartGeometry([{ startMs: 0, minute: 600, open: 5, high: 5, low: 5, close: 5, volume: 0 }], size);
     expect(g.bars).toHaveLength(1);

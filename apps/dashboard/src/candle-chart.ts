@@ -108,6 +108,8 @@ export const MAX_SLOT_PX = 14;
 /** Share of the plot height under the prices where volume bars go. */
 export const VOLUME_SHARE = 0.18;
 const TIME_LABEL_PX = 56;
+/** Price labels closer than this to the last-price tag are left out. */
+const LAST_TAG_CLEARANCE_PX = 14;
 const TIME_STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120];
 
 /** A round step (1, 2, 2.5 or 5 x 10^k) at least `rough`. */
@@ -177,13 +179,15 @@ export function candleChartGeometry(bars: readonly Bar[], size: ChartSize): Char
   });
 
   const lastBar = shown[shown.length - 1]!;
+  const lastY = y(lastBar.close);
   return {
     width: size.width,
     height: size.height,
     plot,
     bars: shapes,
-    priceTicks: priceTicks(min, max).map((p) => ({ at: y(p), label: formatPrice(p) })),
+    // A grid label the last-price tag would cover keeps its line and loses its text.
+    priceTicks: priceTicks(min, max).map((p) => ({ at: y(p), label: Math.abs(y(p) - lastY) < LAST_TAG_CLEARANCE_PX ? '' : formatPrice(p) })),
     timeTicks,
-    last: { y: y(lastBar.close), label: formatPrice(lastBar.close), up: lastBar.close >= lastBar.open },
+    last: { y: lastY, label: formatPrice(lastBar.close), up: lastBar.close >= lastBar.open },
   };
 }

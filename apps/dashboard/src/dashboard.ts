@@ -173,9 +173,11 @@ export class Dashboard {
 
   private onUpdate(state: Readonly<SymbolState>): void {
     if (state.symbol === this.selected) {
-      // A trade moved the volume: fold its price into the live bar at its exchange minute.
+      // The first state after selecting (the full snapshot), then every trade (the volume moved): the last price
+      // goes into the live bar at its exchange minute. The snapshot too, since the candles may be fetched up to a
+      // flush interval behind it.
       const volume = state.volume;
-      if (this.liveVolume !== undefined && volume !== undefined && volume !== this.liveVolume && state.ltp !== undefined && state.exchangeTsNs !== undefined) {
+      if ((this.liveVolume === undefined || volume !== this.liveVolume) && state.ltp !== undefined && state.exchangeTsNs !== undefined) {
         this.live = foldLivePrice(this.live, state.ltp, minuteOfExchangeDay(state.exchangeTsNs));
         this.chartDirty = true;
       }
