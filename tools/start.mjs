@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nxEnv = { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false', NX_NO_CLOUD: 'true' };
 
 console.log('Tickwire: building the services and the dashboard (the first time takes a minute)...');
-const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run', '@tickwire/embedded:build', '--output-style=static'], { cwd: root, env: nxEnv, encoding: 'utf8' });
+const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run', '@tickwire/embedded:build', '--output-style=static'], { cwd: root, env: nxEnv, encoding: 'utf8' });
 if (build.status !== 0) {
   process.stderr.write(build.stdout + build.stderr);
   console.error('\nnpm start: the build failed (output above). Did `npm ci` run?');
