@@ -66,7 +66,7 @@ export interface TickwireErrorEvent {
   retryable: boolean;
 }
 
-/** The server is draining: the close follows, and the client reconnects `afterMs` after it. */
+/** The server is draining: the close follows, and the client reconnects no earlier than `afterMs` after this notice. */
 export interface DrainNotice {
   afterMs: number;
   reason: string;
@@ -190,7 +190,8 @@ export class TickwireClient {
   private closedByUser = false;
   /** Reconnect attempts since the last `welcome`: the backoff exponent. */
   private attempt = 0;
-  private drainAfterMs: number | undefined;
+  /** A drain notice's earliest reconnect time (`now()` + its `afterMs`), until the close it announced. */
+  private drainReconnectAtMs: number | undefined;
 
   private livenessTimer: Timer | undefined;
   private livenessTimeoutMs = 0;
@@ -427,15 +428,17 @@ export class TickwireClient {
     const detail: StatusDetail = code === undefined ? { reason } : { code, reason };
     const disposition = closeDisposition(code);
     if (!disposition.retryable || this.options.reconnect === false) {
-      this.drainAfterMs = undefined;
+      this.drainReconnectAtMs = undefined;
       this.rejectUnbound(new TickwireClientError('CLIENT_ERR_CLOSED', `${disposition.name}${reason ? `: ${reason}` : ''}`));
       this.setStatus('closed', detail);
       this.listeners.emit('error', { code: code ?? 0, name: disposition.name, message: reason || disposition.description, retryable: disposition.retryable });
       return;
     }
     const reconnect = this.options.reconnect;
-    const delay = this.drainAfterMs ?? backoffDelay(this.attempt, reconnect.initialDelayMs, reconnect.maxDelayMs, this.options.random);
-    this.drainAfterMs = undefined;
+    // The server spreads its closes over the drain window itself (the close comes about afterMs after the
+    // notice), so the wait counts from the notice, not from the close.
+    const delay = this.drainReconnectAtMs === undefined ? backoffDelay(this.attempt, reconnect.initialDelayMs, reconnect.maxDelayMs, this.options.random) : Math.max(0, this.drainReconnectAtMs - this.options.now());
+    this.drainReconnectAtMs = undefined;
     this.attempt++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
@@ -523,7 +526,7 @@ export class TickwireClient {
         this.onServerError(body.value);
         return;
       case 'reconnect':
-        this.drainAfterMs = body.value.afterMs;
+        this.drainReconnectAtMs = this.options.now() + body.value.afterMs;
         this.listeners.emit('drain', { afterMs: body.value.afterMs, reason: body.value.reason });
         return;
       case 'ping':
@@ -560,7 +563,6 @@ export class TickwireClient {
   private onUpdate(update: MarketUpdate, nowMs: number): void {
     const symbol = update.symbol;
     if (!this.wanted.has(symbol)) return; // trailing updates after an unsubscribe
-    const held = this.states.get(symbol) !== undefined;
     const outcome = this.states.apply(update, this.granted.get(symbol) ?? this.wanted.get(symbol) ?? FALLBACK_MODE, nowMs);
     if (typeof outcome === 'string') {
       if (outcome === 'duplicate') this.duplicates++;
@@ -571,8 +573,9 @@ export class TickwireClient {
       return;
     }
     if (update.snapshot) this.awaitingSnapshot.delete(symbol);
-    // Latency of live data only: a snapshot answering a subscribe or resync carries an old publish time.
-    if ((held || !update.snapshot) && outcome.publishTsMs !== undefined) this.recorder.latencySample(nowMs - outcome.publishTsMs);
+    // Latency of live deltas only: a snapshot (after a subscribe, a resync or a mode change) carries the
+    // publish time of the state it shows, which may be long past.
+    if (!update.snapshot && outcome.publishTsMs !== undefined) this.recorder.latencySample(nowMs - outcome.publishTsMs);
     this.listeners.emit('update', outcome, update);
   }
 
