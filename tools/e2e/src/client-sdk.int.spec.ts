@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { TickwireClient, TickwireHttp, symbolStateFromUpdate, type ConnectionStatus, type Mode, type StatusDetail, type SymbolState } from '@tickwire/client';
-import { decodeClientJson, decodeServerJson, MarketUpdate, MODE_FIELDS, projectUpdate, SubscriptionMode, tickSubjectForSymbol, TradeKind, TradingStatus, UPDATE_FIELDS_ALL, type ServerMessage } from '@tickwire/protocol';
+import { decodeClientJson, decodeServerJson, MarketUpdate, MODE_FIELDS, projectUpdate, SubscriptionMode, tickSubjectForSymbol, type ServerMessage } from '@tickwire/protocol';
 import { findFreePort, startNats, startRedis, type TestServer } from '@tickwire/testing';
 import { realtimeToken } from './edge-token';
 import { ServiceProcess } from './service-process';
+import { syntheticTick } from './synthetic-tick';
 
 /**
  * @tickwire/client against real edge processes (real NATS, the real snapshot service over Redis): the test
@@ -15,31 +16,7 @@ import { ServiceProcess } from './service-process';
 
 const SHARD_COUNT = 4;
 const SECRET = 'e2e-client-sdk-secret-0123456789-0123456789-ab';
-const EPOCH = 1_700_000_000_000n;
 const MODE_WIRE: Record<Mode, SubscriptionMode> = { ltp: SubscriptionMode.LTP, quote: SubscriptionMode.QUOTE, full: SubscriptionMode.FULL };
-
-/** The full state the normalizer would publish for `symbol` at `seq` (every field a function of both). */
-function tick(symbol: string, seq: number): MarketUpdate {
-  const price = 1_000_000 + seq * 100;
-  return MarketUpdate.fromPartial({
-    symbol,
-    seq: BigInt(seq),
-    epoch: EPOCH,
-    exchangeTsNs: 34_200_000_000_000n + BigInt(seq),
-    ingestTsNs: BigInt(Date.now()) * 1_000_000n - 1_000n,
-    publishTsNs: BigInt(Date.now()) * 1_000_000n,
-    ltp: price,
-    lastSize: 100n,
-    quote: { bidPrice: price - 100, bidSize: BigInt(seq), askPrice: price + 100, askSize: 7n },
-    ohlc: { open: 1_000_100, high: price, low: 1_000_100, close: price },
-    volume: BigInt(seq * 100),
-    vwap: price - 0.5,
-    depth: { bids: [{ price: price - 100, size: BigInt(seq), orders: 1 }, { price: price - 200, size: 3n, orders: 2 }], asks: [{ price: price + 100, size: 7n, orders: 2 }] },
-    trades: [{ price, size: 100n, matchNumber: BigInt(seq), exchangeTsNs: 34_200_000_000_000n + BigInt(seq), kind: TradeKind.CONTINUOUS }],
-    status: TradingStatus.TRADING,
-    changed: UPDATE_FIELDS_ALL,
-  });
-}
 
 /** What a client's state must equal once it has caught up with `update`, in `mode` (VWAP to 12 digits: JSON divides it). */
 function visible(state: Readonly<SymbolState> | undefined): unknown {
@@ -184,7 +161,7 @@ describe('@tickwire/client against real edge processes (real NATS, snapshot serv
     for (const symbol of symbols) {
       const seq = (seqs.get(symbol) ?? 0) + 1;
       seqs.set(symbol, seq);
-      const update = tick(symbol, seq);
+      const update = syntheticTick(symbol, seq);
       latest.set(symbol, update);
       publisher.publish(tickSubjectForSymbol(symbol, SHARD_COUNT), MarketUpdate.encode(update).finish());
     }

@@ -1,40 +1,21 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol, TradeKind } from '@tickwire/protocol';
+import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
 import { SnapshotClient, SnapshotClientError } from '@tickwire/snapshot-grpc';
 import { createRedisStore } from '@tickwire/store';
 import { startNats, startRedis, type TestServer } from '@tickwire/testing';
 import { ServiceProcess } from './service-process';
+import { SYNTHETIC_EPOCH, syntheticTick } from './synthetic-tick';
 
 const SHARD_COUNT = 4;
 const SYMBOLS = Array.from({ length: 40 }, (_, i) => `SYM${i}`).concat(['BRK.B']);
-const EPOCH = 1_700_000_000_000n;
 const MINUTE_NS = 60_000_000_000n;
 /** Publish time: 10:00 New York time on a summer day, so the session midnight is 04:00 UTC that day. */
 const PUBLISH_NS = BigInt(Date.parse('2026-07-15T14:00:00Z')) * 1_000_000n;
 const SESSION_MIDNIGHT_NS = BigInt(Date.parse('2026-07-15T04:00:00Z')) * 1_000_000n;
 
-/** The full client-visible state the normalizer would publish for `symbol` at `seq` (every field a function of both). */
+/** One print per update, in minute 570 + seq/50 (09:30 onwards), match numbers increasing. */
 function update(symbol: string, seq: number): MarketUpdate {
-  const price = 1_000_000 + seq * 100;
-  return MarketUpdate.fromPartial({
-    symbol,
-    seq: BigInt(seq),
-    epoch: EPOCH,
-    exchangeTsNs: 34_200_000_000_000n + BigInt(seq),
-    ingestTsNs: PUBLISH_NS - 1_000n,
-    publishTsNs: PUBLISH_NS,
-    ltp: price,
-    lastSize: 100n,
-    quote: { bidPrice: price - 100, bidSize: BigInt(seq), askPrice: price + 100, askSize: 7n },
-    ohlc: { open: 1_000_100, high: price, low: 1_000_100, close: price },
-    volume: BigInt(seq * 100),
-    vwap: price - 0.5,
-    depth: { bids: [{ price: price - 100, size: BigInt(seq), orders: 1 }], asks: [{ price: price + 100, size: 7n, orders: 2 }] },
-    // One print per update, in minute 570 + seq/50 (09:30 onwards), match numbers increasing.
-    trades: [{ price, size: 100n, matchNumber: BigInt(seq), exchangeTsNs: (570n + BigInt(Math.floor(seq / 50))) * MINUTE_NS + BigInt(seq), kind: TradeKind.CONTINUOUS }],
-    status: 1,
-    changed: 0xff,
-  });
+  return syntheticTick(symbol, seq, { publishNs: PUBLISH_NS, tradeTsNs: (570n + BigInt(Math.floor(seq / 50))) * MINUTE_NS + BigInt(seq) });
 }
 
 /** What GetSnapshots(FULL) must return for `symbol` at `seq`: the update as a snapshot, without prints. */
@@ -156,7 +137,7 @@ describe('snapshot service (process) with real NATS and Redis: latest state, Red
     await redis.start();
     const otherReplica = await createRedisStore({ url: redis.url });
     try {
-      await otherReplica.putLatest([{ symbol: 'SYM0', epoch: EPOCH, seq: 1_000n, data: MarketUpdate.encode(expectedSnapshot('SYM0', 1_000)).finish() }]);
+      await otherReplica.putLatest([{ symbol: 'SYM0', epoch: SYNTHETIC_EPOCH, seq: 1_000n, data: MarketUpdate.encode(expectedSnapshot('SYM0', 1_000)).finish() }]);
       await eventually(async () => expect((await readyz(app)).status).toBe(200), '/readyz to recover');
       await eventually(async () => {
         const response = await client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
