@@ -1,35 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { CLOSE_CODES } from '@tickwire/protocol';
 import { createLogger } from '@tickwire/runtime';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { MemorySnapshotStore } from '@tickwire/store';
 import { EdgeTestClient, findFreePort, serverMessage, startNats, type TestServer } from '@tickwire/testing';
 import { realtimeToken } from './edge-token';
+import { edgeConnections, HaproxyBalancer } from './haproxy-balancer';
 import { ServiceProcess } from './service-process';
+import { until } from './until';
 
 const SECRET = 'e2e-balancer-secret-0123456789-0123456789-abcd';
-const CONFIG = join(__dirname, '../../../infra/haproxy/haproxy.cfg');
-
-
-async function edgeConnections(edge: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`${await edge.opsUrl()}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('tickwire_edge_connections'));
-  return Number(line?.split(' ').at(-1));
-}
-
-async function until(check: () => Promise<boolean>, what: string, limitMs = 15_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('two edge processes behind HAProxy with infra/haproxy/haproxy.cfg (real haproxy, real NATS)', () => {
   let nats: TestServer;
   let grpc: SnapshotGrpcServer;
-  let haproxy: ChildProcess | undefined;
+  let haproxy: HaproxyBalancer | undefined;
   const edges: ServiceProcess[] = [];
   const clients: EdgeTestClient[] = [];
 
@@ -40,36 +24,25 @@ describe('two edge processes behind HAProxy with infra/haproxy/haproxy.cfg (real
 
   afterAll(async () => {
     for (const client of clients) client.close();
-    haproxy?.kill('SIGKILL');
+    haproxy?.stop();
     for (const edge of edges) await edge.stop();
     await grpc?.close(0);
     await nats?.stop();
   });
 
   it('spreads connections over the pool, and a draining edge hands its clients to the other one', async () => {
-    const opsPorts = [await findFreePort(), await findFreePort()];
-    const ports = [await findFreePort(), await findFreePort()];
-    for (let i = 0; i < 2; i++) {
-      const edge = new ServiceProcess('edge', { NATS_URL: nats.url, SNAPSHOT_ADDRESS: grpc.address, HOST: '127.0.0.1', PORT: String(ports[i]), OPS_PORT: String(opsPorts[i]), JWT_HS256_SECRET: SECRET, DRAIN_WINDOW: '300ms' });
+    const addresses = [
+      { port: await findFreePort(), opsPort: await findFreePort() },
+      { port: await findFreePort(), opsPort: await findFreePort() },
+    ];
+    for (const { port, opsPort } of addresses) {
+      const edge = new ServiceProcess('edge', { NATS_URL: nats.url, SNAPSHOT_ADDRESS: grpc.address, HOST: '127.0.0.1', PORT: String(port), OPS_PORT: String(opsPort), JWT_HS256_SECRET: SECRET, DRAIN_WINDOW: '300ms' });
       edges.push(edge);
       await edge.waitFor('edge.listening');
     }
-    const listen = await findFreePort();
-    haproxy = spawn('haproxy', ['-db', '-f', CONFIG], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        LISTEN_ADDR: `127.0.0.1:${listen}`,
-        EDGE1: `127.0.0.1:${ports[0]}`,
-        EDGE1_OPS_PORT: String(opsPorts[0]),
-        EDGE2: `127.0.0.1:${ports[1]}`,
-        EDGE2_OPS_PORT: String(opsPorts[1]),
-        // The config lists three servers; the third points at a closed port and stays down.
-        EDGE3: `127.0.0.1:${await findFreePort()}`,
-        EDGE3_OPS_PORT: String(await findFreePort()),
-      },
-      stdio: 'ignore',
-    });
-    const url = `ws://127.0.0.1:${listen}/v1/stream?token=${await realtimeToken(SECRET)}`;
+    // The config lists three servers; the third points at a closed port and stays down.
+    haproxy = await HaproxyBalancer.start(addresses);
+    const url = haproxy.wsUrl(`/v1/stream?token=${await realtimeToken(SECRET)}`);
     await until(async () => {
       try {
         const probe = await EdgeTestClient.connect(url);

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const REPO = join(__dirname, '../../..');
+/** The repository root. */
+export const REPO = join(__dirname, '../../..');
 
 export interface LogLine {
   readonly event?: string;
