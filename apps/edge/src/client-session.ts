@@ -282,7 +282,8 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     const waits: Promise<void>[] = [];
     const started: Held[] = [];
     for (let i = 0; i < items.length; i++) {
-      const { symbol, mode: requested } = items[i]!;
+      const { mode: requested } = items[i]!;
+      const symbol = interest.canonicalSymbol(items[i]!.symbol);
       const result = (code: SubscriptionResultCode, mode: SubscriptionMode = SubscriptionMode.UNSPECIFIED): void => {
         results[i] = { symbol, code, mode };
       };

@@ -56,6 +56,14 @@ export class MarketInterest {
     return this.entries.size;
   }
 
+  /**
+   * The edge's own copy of `symbol` when it carries it: each session keys its subscriptions with this one
+   * string instead of the copy its request decoded (thousands of connections, one string per symbol).
+   */
+  canonicalSymbol(symbol: string): string {
+    return this.entries.get(symbol)?.channel.symbol ?? symbol;
+  }
+
   /** Takes a reference on `symbol`'s channel; resolves once it is ready. `unknown`/`unavailable` hold no reference. */
   acquire(symbol: string): Promise<AcquireResult> {
     let entry = this.entries.get(symbol);
