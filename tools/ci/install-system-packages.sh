@@ -2,8 +2,10 @@
 # Installs the Debian packages tests need, only when something is missing (apt-get update is slow).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-# binary:package pairs (chromium: the dashboard browser test, driven by playwright-core; no browser download)
-wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io haproxy:haproxy chromium:chromium)
+# binary:package pairs (chromium: the dashboard browser test, driven by playwright-core; no browser download;
+# docker-compose, promtool, nginx: the infra checks, tools/e2e/src/infra-config.int.spec.ts. kubectl, for
+# `kubectl kustomize` there, comes with the machine image: Debian bookworm has no package for it)
+wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io haproxy:haproxy chromium:chromium docker-compose:docker-compose promtool:prometheus nginx:nginx)
 missing=()
 for pair in "${wanted[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
