@@ -1,4 +1,4 @@
-import { sourceAddress, splitRange, subscribersPerSymbol, symbolName, symbolsOf, workerCountFor } from './connection-plan';
+import { interleavedSymbolOrder, sourceAddress, splitRange, subscribersPerSymbol, symbolName, symbolsOf, workerCountFor } from './connection-plan';
 
 describe('connection plan', () => {
   it('splits connections over workers in consecutive ranges that differ by at most one', () => {
@@ -38,5 +38,17 @@ describe('connection plan', () => {
     expect(new Set(fanout)).toEqual(new Set([500]));
     expect(() => symbolsOf(0, 21, 20)).toThrow(RangeError);
     expect(symbolName(7)).toBe('SYM0007');
+  });
+
+  it('orders symbols so that every connection gets one of every few publishes', () => {
+    expect(interleavedSymbolOrder(6, 2)).toEqual([0, 2, 4, 1, 3, 5]);
+    const order = interleavedSymbolOrder(200, 20);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    // Any 10 consecutive publishes (cyclically) reach every connection's block of 20 symbols once.
+    for (let c = 0; c < 10; c++) {
+      const mine = new Set(symbolsOf(c, 20, 200));
+      for (let k = 0; k < 200; k++) expect(Array.from({ length: 10 }, (_, j) => order[(k + j) % 200]!).filter((s) => mine.has(s))).toHaveLength(1);
+    }
+    expect(interleavedSymbolOrder(5, 2)).toEqual([0, 1, 2, 3, 4]);
   });
 });

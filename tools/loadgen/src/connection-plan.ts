@@ -64,3 +64,14 @@ export function subscribersPerSymbol(connections: number, perConnection: number,
   for (let c = 0; c < connections; c++) for (const s of symbolsOf(c, perConnection, symbolCount)) counts[s]!++;
   return counts;
 }
+
+/**
+ * An order to publish symbols in so that every connection (subscribed to `perConnection` consecutive symbols,
+ * `symbolsOf`) gets an update every `symbolCount / perConnection` publishes: one symbol of each block in
+ * turn, instead of one burst per block per cycle. Plain round robin when the blocks do not tile the symbols.
+ */
+export function interleavedSymbolOrder(symbolCount: number, perConnection: number): number[] {
+  if (perConnection < 1 || symbolCount % perConnection !== 0) return Array.from({ length: symbolCount }, (_, i) => i);
+  const blocks = symbolCount / perConnection;
+  return Array.from({ length: symbolCount }, (_, k) => (k % blocks) * perConnection + Math.floor(k / blocks));
+}

@@ -17,9 +17,11 @@ export interface TallySnapshot {
 }
 
 /**
- * Counts the updates in the edge's binary frames and their latency (receive time - `publish_ts_ns`, both on
- * this machine's wall clock). Every update in a batch frame gets the frame's receive time: that is when
- * the client could act on it. Latency is recorded for live updates only (snapshots carry old timestamps).
+ * Counts updates and their latency (receive time - `publish_ts_ns`, both on this machine's wall clock) for
+ * any peer's client protocol: a protocol adapter brackets each WebSocket message with `beginFrame` /
+ * `endFrame` and reports the updates its scanner finds in between; `onFrame` does all three for the edge's
+ * binary frames. Every update in a frame gets the frame's receive time: that is when the client could act
+ * on it. Latency is recorded for live updates only (snapshots carry old timestamps).
  */
 export class DeliveryTally implements FrameVisitor {
   frames = 0;
@@ -36,14 +38,24 @@ export class DeliveryTally implements FrameVisitor {
 
   constructor(private readonly onControl?: (field: number, bytes: Uint8Array, start: number, end: number) => void) {}
 
-  /** Scans one frame received at `nowNs` (wall clock, ns since the epoch). */
+  /** Scans one edge binary frame received at `nowNs` (wall clock, ns since the epoch). */
   onFrame(bytes: Uint8Array, nowNs: number): void {
+    this.beginFrame(bytes.length, nowNs);
+    this.endFrame(scanServerFrame(bytes, this));
+  }
+
+  /** A WebSocket message of `byteLength` bytes arrived at `nowNs`; its updates follow. */
+  beginFrame(byteLength: number, nowNs: number): void {
     this.frames++;
-    this.bytes += bytes.length;
+    this.bytes += byteLength;
     this.nowNs = nowNs;
     this.updatesBefore = this.updates + this.snapshots;
-    if (!scanServerFrame(bytes, this)) this.malformedFrames++;
-    if (this.updates + this.snapshots !== this.updatesBefore) this.lastUpdateNs = nowNs;
+  }
+
+  /** The message's updates are reported; `wellFormed` false counts it as malformed. */
+  endFrame(wellFormed: boolean): void {
+    if (!wellFormed) this.malformedFrames++;
+    if (this.updates + this.snapshots !== this.updatesBefore) this.lastUpdateNs = this.nowNs;
   }
 
   update(publishTsNs: number, snapshot: boolean): void {

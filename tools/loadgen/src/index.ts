@@ -1,8 +1,11 @@
 export { bucketOf, bucketUpperBound, BUCKET_COUNT, LogHistogram, MAX_TRACKABLE_US } from './log-histogram';
-export { scanServerFrame, ServerField, type FrameVisitor } from './server-frame-scanner';
+export { scanMarketUpdate, scanServerFrame, ServerField, type FrameVisitor, type UpdateSink } from './server-frame-scanner';
+export { scanJsonUpdates } from './json-update-scanner';
+export { MAX_CONTROL_LINE, NatsProtocolParser, type NatsServerEvents } from './nats-protocol-parser';
+export { PEER_CLIENTS, PEER_PROTOCOLS, type PeerClient, type PeerConnection, type PeerProtocol, type SubscriptionPlan } from './peer-clients';
 export { DeliveryTally, mergeTallies, type TallySnapshot } from './delivery-tally';
 export { DEFAULT_MAX_SOCKETS_PER_WORKER, DEFAULT_SOURCE_ADDRESSES, sourceAddress, splitRange, subscribersPerSymbol, symbolName, symbolsOf, workerCountFor, type IndexRange } from './connection-plan';
 export { childPidsNamed, clockTicksPerSecond, CpuWindow, parseStatCpuTicks, parseStatParentPid, parseVmRssBytes, readCpuSeconds, readRssBytes } from './process-sampler';
 export { LoadWorkerPool } from './load-worker-pool';
-export type { OpenedReply, TallyReply, WorkerCommand, WorkerReply } from './worker-protocol';
+export type { OpenedReply, StormReply, TallyReply, WorkerCommand, WorkerReply } from './worker-protocol';
 export { wallClockNs } from './wall-clock';

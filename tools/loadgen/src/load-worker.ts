@@ -1,95 +1,145 @@
-// One load-generator worker process (forked by `LoadWorkerPool`): opens its share of WebSocket connections,
-// counts what arrives, and answers the coordinator's commands over IPC. It exits with its parent.
+// One load-generator worker process (forked by `LoadWorkerPool`): opens its share of WebSocket connections to
+// any peer (the client protocol comes from `peer-clients.ts`), counts what arrives, drops and reconnects them
+// on command (a reconnect storm), and answers the coordinator over IPC. It exits with its parent.
 import WebSocket from 'ws';
-import { ServerMessage, SubscriptionResultCode, encodeClientMessage } from '@tickwire/protocol';
-import { symbolsOf, sourceAddress } from './connection-plan';
+import { sourceAddress } from './connection-plan';
 import { DeliveryTally } from './delivery-tally';
-import { ServerField } from './server-frame-scanner';
+import type { NatsProtocolParser } from './nats-protocol-parser';
+import { PEER_CLIENTS, tickwireProtoControl, type PeerClient, type PeerConnection, type SubscriptionPlan } from './peer-clients';
 import { wallClockNs } from './wall-clock';
-import type { OpenedReply, WorkerCommand, WorkerReply } from './worker-protocol';
+import type { OpenedReply, StormReply, WorkerCommand, WorkerReply } from './worker-protocol';
 
-interface Connection {
-  readonly index: number;
-  readonly socket: WebSocket;
-  /** Resolves the connection's setup: true once open (and subscribed), false on failure. */
-  settle: ((ok: boolean, reason?: string) => void) | undefined;
-  subscribeSent: boolean;
-}
+type OpenCommand = Extract<WorkerCommand, { type: 'open' }>;
+type StormCommand = Extract<WorkerCommand, { type: 'storm' }>;
 
 const MAX_ERRORS_KEPT = 5;
+/** Reconnect backoff in a storm: full jitter over min(cap, base * 2^attempt), as the client SDK does. */
+const STORM_BACKOFF_BASE_MS = 100;
+const STORM_BACKOFF_CAP_MS = 2_000;
+/** How often a storm checks whether every reconnected client has received a live update. */
+const STORM_POLL_MS = 10;
+
+const CONNECTION = Symbol('connection');
+type TaggedSocket = WebSocket & { [CONNECTION]: Connection };
+
+class Connection implements PeerConnection {
+  step = 0;
+  parser: NatsProtocolParser | undefined = undefined;
+  isReady = false;
+  /** Wall clock (ns) when the subscription was acknowledged, and of the first live update after it. */
+  readyNs = 0;
+  firstUpdateNs = 0;
+  /** Closed by this worker (setup failure, storm, close): not a server close. */
+  dropped = false;
+  /** Resolves the setup: undefined once ready, else the reason it failed. */
+  settle: ((failure: string | undefined) => void) | undefined = undefined;
+  readonly plan: SubscriptionPlan;
+  readonly client: PeerClient;
+
+  constructor(
+    readonly index: number,
+    readonly command: OpenCommand,
+    readonly socket: WebSocket,
+  ) {
+    this.plan = command.plan;
+    this.client = PEER_CLIENTS[command.protocol];
+  }
+
+  send(data: string | Uint8Array): void {
+    this.socket.send(data);
+  }
+
+  ready(): void {
+    if (this.isReady) return;
+    this.isReady = true;
+    this.readyNs = wallClockNs();
+    if (this.command.stall === true) this.socket.pause();
+    this.settle?.(undefined);
+  }
+
+  fail(reason: string): void {
+    this.settle?.(reason);
+  }
+}
+
 const connections = new Set<Connection>();
 const closes: Record<string, number> = {};
-let subscriptionsOk = 0;
-let openCommand: Extract<WorkerCommand, { type: 'open' }> | undefined;
-/** The connection whose frame is being scanned (control messages are routed to it). */
-let current: Connection | undefined;
+const stalledCloses: Record<string, number> = {};
+const tally = new DeliveryTally(tickwireProtoControl);
+/** Where stalled connections' few frames before the stall go: not counted. */
+const uncounted = new DeliveryTally(tickwireProtoControl);
 
-const tally = new DeliveryTally((field, bytes, start, end) => {
-  const connection = current;
-  if (connection === undefined || connection.settle === undefined) return;
-  if (field === ServerField.WELCOME) {
-    sendSubscribe(connection);
-  } else if (field === ServerField.SUBSCRIBE_ACK) {
-    const message = ServerMessage.decode(bytes.subarray(start, end));
-    if (message.body?.$case !== 'subscribeAck') return;
-    const results = message.body.value.results;
-    const ok = results.filter((r) => r.code === SubscriptionResultCode.OK).length;
-    subscriptionsOk += ok;
-    connection.settle(ok === results.length, ok === results.length ? undefined : `subscribe: ${results.length - ok} of ${results.length} not ok (first code ${results.find((r) => r.code !== SubscriptionResultCode.OK)?.code})`);
-  } else if (field === ServerField.ERROR) {
-    const message = ServerMessage.decode(bytes.subarray(start, end));
-    if (message.body?.$case === 'error') connection.settle(false, `error ${message.body.value.code}: ${message.body.value.message}`);
+// Socket listeners are module-level functions reaching their connection through a symbol: no closures per socket.
+function connectionOf(socket: WebSocket): Connection {
+  return (socket as TaggedSocket)[CONNECTION];
+}
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const c = connectionOf(this);
+  const target = c.command.stall === true ? uncounted : tally;
+  const before = target.updates;
+  const now = wallClockNs();
+  c.client.message(c, data, isBinary, target, now);
+  if (c.firstUpdateNs === 0 && c.isReady && target.updates !== before) c.firstUpdateNs = now;
+}
+
+function onOpen(this: WebSocket): void {
+  const c = connectionOf(this);
+  connections.add(c);
+  c.client.opened(c);
+}
+
+function onClose(this: WebSocket, code: number): void {
+  const c = connectionOf(this);
+  connections.delete(c);
+  if (!c.dropped) {
+    const byCode = c.command.stall === true ? stalledCloses : closes;
+    byCode[code] = (byCode[code] ?? 0) + 1;
   }
-});
-
-function sendSubscribe(connection: Connection): void {
-  const subscribe = openCommand?.subscribe;
-  if (subscribe === undefined || connection.subscribeSent) return;
-  connection.subscribeSent = true;
-  const items = symbolsOf(connection.index, subscribe.perConnection, subscribe.symbols.length).map((s) => ({ symbol: subscribe.symbols[s]!, mode: subscribe.mode }));
-  connection.socket.send(encodeClientMessage({ id: 1, body: { $case: 'subscribe', value: { items } } }));
+  c.settle?.(`closed ${code}`);
 }
 
-function onFrame(connection: Connection, data: Buffer, isBinary: boolean): void {
-  if (!isBinary) return;
-  current = connection;
-  tally.onFrame(data, wallClockNs());
-  current = undefined;
+function onError(this: WebSocket, error: Error): void {
+  connectionOf(this).settle?.(error.message);
 }
 
-function openOne(command: Extract<WorkerCommand, { type: 'open' }>, index: number): Promise<string | undefined> {
-  const socket = new WebSocket(command.url, command.subprotocol === undefined ? [] : [command.subprotocol], {
+function onUnexpectedResponse(this: WebSocket, _request: unknown, response: { statusCode?: number }): void {
+  connectionOf(this).settle?.(`HTTP ${response.statusCode}`);
+}
+
+/** Opens connection `index` and waits until it is subscribed: the connection, or why it failed. */
+function openOne(command: OpenCommand, index: number, timeoutMs = command.timeoutMs): Promise<Connection | string> {
+  const client = PEER_CLIENTS[command.protocol];
+  const socket = new WebSocket(command.url, [...client.subprotocols], {
     localAddress: sourceAddress(index, command.addressCount),
     perMessageDeflate: false,
-    handshakeTimeout: command.timeoutMs,
+    handshakeTimeout: timeoutMs,
     skipUTF8Validation: true,
-  });
-  const connection: Connection = { index, socket, settle: undefined, subscribeSent: false };
+  }) as TaggedSocket;
+  const c = new Connection(index, command, socket);
+  socket[CONNECTION] = c;
   return new Promise((resolve) => {
-    const timer = setTimeout(() => connection.settle?.(false, 'timed out'), command.timeoutMs);
-    connection.settle = (ok, reason) => {
-      connection.settle = undefined;
+    const timer = setTimeout(() => c.settle?.('timed out'), timeoutMs);
+    c.settle = (failure) => {
+      c.settle = undefined;
       clearTimeout(timer);
-      if (!ok) socket.terminate();
-      resolve(ok ? undefined : (reason ?? 'failed'));
+      if (failure === undefined) {
+        resolve(c);
+        return;
+      }
+      c.dropped = true;
+      socket.terminate();
+      resolve(failure);
     };
-    socket.on('message', (data: Buffer, isBinary: boolean) => onFrame(connection, data, isBinary));
-    socket.on('error', (err) => connection.settle?.(false, err.message));
-    socket.once('unexpected-response', (_req, res) => connection.settle?.(false, `HTTP ${res.statusCode}`));
-    socket.once('open', () => {
-      connections.add(connection);
-      if (command.subscribe === undefined) connection.settle?.(true);
-    });
-    socket.once('close', (code) => {
-      connections.delete(connection);
-      closes[code] = (closes[code] ?? 0) + 1;
-      connection.settle?.(false, `closed ${code}`);
-    });
+    socket.on('message', onMessage);
+    socket.on('error', onError);
+    socket.once('unexpected-response', onUnexpectedResponse);
+    socket.once('open', onOpen);
+    socket.once('close', onClose);
   });
 }
 
-async function open(command: Extract<WorkerCommand, { type: 'open' }>): Promise<OpenedReply> {
-  openCommand = command;
+async function open(command: OpenCommand): Promise<OpenedReply> {
   const started = performance.now();
   const errors: string[] = [];
   let failed = 0;
@@ -97,22 +147,66 @@ async function open(command: Extract<WorkerCommand, { type: 'open' }>): Promise<
   const end = command.start + command.count;
   const lane = async (): Promise<void> => {
     while (next < end) {
-      const error = await openOne(command, next++);
-      if (error !== undefined) {
+      const result = await openOne(command, next++);
+      if (typeof result === 'string') {
         failed++;
-        if (errors.length < MAX_ERRORS_KEPT) errors.push(error);
+        if (errors.length < MAX_ERRORS_KEPT) errors.push(result);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(command.concurrency, command.count) }, lane));
-  return { type: 'opened', open: connections.size, failed, subscriptionsOk, seconds: (performance.now() - started) / 1e3, errors };
+  return { type: 'opened', open: connections.size, failed, seconds: (performance.now() - started) / 1e3, errors };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+async function storm(command: StormCommand): Promise<StormReply> {
+  const victims = [...connections].filter((c) => c.command.stall !== true);
+  const deadlineNs = command.atNs + command.timeoutMs * 1e6;
+  const errors: string[] = [];
+  let retries = 0;
+  await sleep((command.atNs - wallClockNs()) / 1e6);
+  for (const c of victims) {
+    c.dropped = true;
+    c.socket.terminate();
+  }
+  const reconnect = async (old: Connection): Promise<Connection | undefined> => {
+    await sleep((command.atNs + Math.random() * command.spreadMs * 1e6 - wallClockNs()) / 1e6);
+    for (let attempt = 0; ; attempt++) {
+      const remainingMs = (deadlineNs - wallClockNs()) / 1e6;
+      if (remainingMs <= 0) return undefined;
+      const result = await openOne(old.command, old.index, Math.min(old.command.timeoutMs, remainingMs));
+      if (typeof result !== 'string') return result;
+      retries++;
+      if (errors.length < MAX_ERRORS_KEPT) errors.push(result);
+      await sleep(Math.random() * Math.min(STORM_BACKOFF_CAP_MS, STORM_BACKOFF_BASE_MS * 2 ** attempt));
+    }
+  };
+  const back = (await Promise.all(victims.map(reconnect))).filter((c): c is Connection => c !== undefined);
+  while (back.some((c) => c.firstUpdateNs === 0) && wallClockNs() < deadlineNs) await sleep(STORM_POLL_MS);
+  const sinceStorm = (ns: number): number => Math.round((ns - command.atNs) / 1e3) / 1e3;
+  return {
+    type: 'stormed',
+    dropped: victims.length,
+    resubscribedMs: back.map((c) => sinceStorm(c.readyNs)),
+    receivingMs: back.filter((c) => c.firstUpdateNs > 0).map((c) => sinceStorm(c.firstUpdateNs)),
+    failed: victims.length - back.length,
+    retries,
+    errors,
+  };
 }
 
 async function closeAll(): Promise<void> {
-  const closing = [...connections].map((c) => new Promise<void>((resolve) => {
-    c.socket.once('close', () => resolve());
-    c.socket.terminate();
-  }));
+  const closing = [...connections].map(
+    (c) =>
+      new Promise<void>((resolve) => {
+        c.dropped = true;
+        c.socket.once('close', () => resolve());
+        c.socket.terminate();
+      }),
+  );
   await Promise.all(closing);
 }
 
@@ -122,10 +216,12 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
       return open(command);
     case 'tally': {
       const usage = process.cpuUsage();
-      const reply: WorkerReply = { type: 'tally', tally: tally.snapshot(), open: connections.size, closes: { ...closes }, cpuSeconds: (usage.user + usage.system) / 1e6 };
+      const reply: WorkerReply = { type: 'tally', tally: tally.snapshot(), open: connections.size, closes: { ...closes }, stalledCloses: { ...stalledCloses }, cpuSeconds: (usage.user + usage.system) / 1e6 };
       if (command.reset) tally.reset();
       return reply;
     }
+    case 'storm':
+      return storm(command);
     case 'close':
       await closeAll();
       return { type: 'closed' };
@@ -135,7 +231,7 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
 process.on('message', (command: WorkerCommand) => {
   handle(command).then(
     (reply) => process.send!(reply),
-    (error: unknown) => process.send!({ type: 'failed', error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies WorkerReply),
+    (error: unknown) => process.send!({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),
   );
 });
 // Never outlive the coordinator.

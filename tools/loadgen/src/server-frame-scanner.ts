@@ -20,9 +20,13 @@ const WIRE_I64 = 1;
 const WIRE_LEN = 2;
 const WIRE_I32 = 5;
 
-export interface FrameVisitor {
+/** Where a scanner reports updates: every peer's client protocol carries the same `MarketUpdate` fields. */
+export interface UpdateSink {
   /** One `MarketUpdate`; `publishTsNs` as a double (ns since the epoch; ~256 ns precision, plenty for latency). */
   update(publishTsNs: number, snapshot: boolean): void;
+}
+
+export interface FrameVisitor extends UpdateSink {
   /** Any other message: its `ServerMessage` field number and the bytes of the whole `ServerMessage` (bytes[start..end)). */
   control(field: number, bytes: Uint8Array, start: number, end: number): void;
 }
@@ -66,7 +70,7 @@ function skip(bytes: Uint8Array, wireType: number, end: number): boolean {
   }
 }
 
-function scanUpdate(bytes: Uint8Array, end: number, visitor: FrameVisitor): boolean {
+function scanUpdate(bytes: Uint8Array, end: number, visitor: UpdateSink): boolean {
   let publishTsNs = 0;
   let snapshot = false;
   while (pos < end) {
@@ -138,4 +142,13 @@ function scanMessage(bytes: Uint8Array, end: number, visitor: FrameVisitor, nest
 export function scanServerFrame(bytes: Uint8Array, visitor: FrameVisitor): boolean {
   pos = 0;
   return scanMessage(bytes, bytes.length, visitor, false);
+}
+
+/**
+ * Scans one encoded `MarketUpdate` in bytes[start..end) (e.g. a NATS message payload, as the normalizer
+ * publishes it) and reports it to `sink`. Returns false when malformed (nothing is reported then).
+ */
+export function scanMarketUpdate(bytes: Uint8Array, start: number, end: number, sink: UpdateSink): boolean {
+  pos = start;
+  return scanUpdate(bytes, end, sink);
 }
