@@ -1,131 +1,154 @@
-// Memory per idle connection of one edge process, next to a plain `ws` server in the same run:
-// (RSS with N connections - RSS with none) / N. Every edge connection is authenticated (`?token=`) and
-// subscribed to 20 symbols (acknowledged, snapshots received). Clients come from several load-generator
-// worker processes and source addresses 127.0.0.1..127.0.0.16 (open-file limit, ephemeral ports).
-// One scenario: `npm run bench -- edge-connections [--quick] --json`.
+// Idle connections, side by side: N clients, each subscribed to 20 of 200 symbols (acknowledged; the edge
+// authenticates each with `?token=` and sends the snapshots), held by each peer in turn: the edge, two edges
+// behind HAProxy, nats-server's WebSocket listener, Socket.IO with rooms, a plain `ws` broadcast server.
+// Memory per connection = (RSS with N - RSS with none) / N, summed over the peer's processes: settled (the
+// median of several reads), and after a full GC forced through the inspector in the Node processes. CPU per
+// connection: to set one up (the peer's CPU while they open / N) and to hold it idle (heartbeats, pings:
+// CPU over an idle window / window / N). Clients come from several load-generator processes and source
+// addresses 127.0.0.1..127.0.0.16 (open-file limit, ephemeral ports).
+// One scenario: `npm run bench -- edge-connections [--quick] --json` (`--peers edge,nats-ws`, `--runs 1`).
 import { intFlag, printResult } from '@tickwire/bench-kit';
-import { PROTO_SUBPROTOCOL, SubscriptionMode } from '@tickwire/protocol';
-import { DEFAULT_SOURCE_ADDRESSES, splitRange, workerCountFor } from '../src/connection-plan';
+import { DEFAULT_SOURCE_ADDRESSES, workerCountFor } from '../src/connection-plan';
 import { LoadWorkerPool } from '../src/load-worker-pool';
-import type { OpenedReply } from '../src/worker-protocol';
-import { collectGarbage, edgeEnvFlags, edgeMetrics, log, metric, settledRss, startEdgeProcess, startPlainWsProcess, startUpstream, WORKER_SCRIPT, type ChildServer } from './edge-rig';
+import { readCpuSeconds } from '../src/process-sampler';
+import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { closeClients, collectPeerGarbage, fullPlan, openClients, round, settledPeerRss } from './peer-load';
+import { PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
+import { runPeers } from './peer-runs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const CONNECTIONS = intFlag(argv, '--connections', quick ? 2_000 : 10_000);
+const CONNECTIONS = intFlag(argv, '--connections', quick ? 1_000 : 10_000);
 const SUBSCRIPTIONS = intFlag(argv, '--subscriptions', 20);
 const SYMBOLS = intFlag(argv, '--symbols', 200);
 const WORKERS = intFlag(argv, '--workers', workerCountFor(CONNECTIONS));
 const CONCURRENCY = intFlag(argv, '--concurrency', 100);
+const RUNS = intFlag(argv, '--runs', quick ? 1 : 3);
+/** The idle window over which CPU is measured: long enough to hold a full heartbeat cycle of the edge (15 s) and Socket.IO (25 s). */
+const IDLE_MS = intFlag(argv, '--idle-ms', quick ? 1_000 : 30_000);
+const SETTLE_MS = quick ? 300 : 2_000;
+const RSS_READS = quick ? 3 : 5;
+/** A full GC before each memory read (through the inspector): the full run only (it costs seconds per peer). */
+const FORCE_GC = !quick;
+const PEER_LIST = peersFlag(argv, ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
+const REFERENCE: PeerName = PEER_LIST.includes('edge') ? 'edge' : PEER_LIST[0]!;
+const METRICS = ['bytesPerConnection', 'bytesPerConnectionAfterGc', 'idleCpuUsPerSecPerConnection', 'setupCpuUsPerConnection', 'openSeconds'] as const;
 
-interface Held {
-  readonly rss0: number;
-  readonly rssN: number;
-  /** The same after a forced full GC (through the inspector). */
-  readonly rss0AfterGc: number;
-  readonly rssNAfterGc: number;
-  /** V8 heap used (edge /metrics), settled and after the GC. */
-  readonly heap0: number;
-  readonly heapN: number;
-  readonly heap0AfterGc: number;
-  readonly heapNAfterGc: number;
-  readonly opened: number;
-  readonly failed: number;
-  readonly subscriptionsOk: number;
-  readonly openSeconds: number;
-  readonly errors: readonly string[];
+function cpuSeconds(peer: RunningPeer): number {
+  return peer.pids.reduce((a, pid) => a + readCpuSeconds(pid), 0);
 }
 
-async function hold(pool: LoadWorkerPool, server: ChildServer, url: string, subscribe: boolean, symbols: readonly string[]): Promise<Held> {
-  const heap = async (): Promise<number> => (server.opsPort > 0 ? metric(await edgeMetrics(server.opsPort), 'nodejs_heap_size_used_bytes') : 0);
-  const rss0 = await settledRss(server.pid);
-  const heap0 = await heap();
-  await collectGarbage(server.inspectPort!);
-  const rss0AfterGc = await settledRss(server.pid, 1_000);
-  const heap0AfterGc = await heap();
-  const ranges = splitRange(CONNECTIONS, pool.size);
-  const started = performance.now();
-  const replies: OpenedReply[] = await pool.all(
-    (i) => ({
-      type: 'open',
-      url,
-      start: ranges[i]!.start,
-      count: ranges[i]!.count,
-      addressCount: DEFAULT_SOURCE_ADDRESSES,
-      ...(subscribe ? { subprotocol: PROTO_SUBPROTOCOL, subscribe: { symbols, perConnection: SUBSCRIPTIONS, mode: SubscriptionMode.QUOTE } } : {}),
-      concurrency: CONCURRENCY,
-      timeoutMs: 60_000,
-    }),
-    'opened',
-  );
-  const openSeconds = (performance.now() - started) / 1e3;
-  const rssN = await settledRss(server.pid);
-  const heapN = await heap();
-  await collectGarbage(server.inspectPort!);
-  const rssNAfterGc = await settledRss(server.pid, 1_000);
-  const heapNAfterGc = await heap();
-  const opened = replies.reduce((a, r) => a + r.open, 0);
-  return { rss0, rssN, rss0AfterGc, rssNAfterGc, heap0, heapN, heap0AfterGc, heapNAfterGc, opened, failed: replies.reduce((a, r) => a + r.failed, 0), subscriptionsOk: replies.reduce((a, r) => a + r.subscriptionsOk, 0), openSeconds, errors: replies.flatMap((r) => r.errors) };
+interface Detail {
+  readonly rss0: number;
+  readonly rssN: number;
+  readonly rss0AfterGc: number | null;
+  readonly rssNAfterGc: number | null;
+  readonly edgeConnections: number | null;
+  readonly edgeSubscriptions: number | null;
+  readonly edgeHeapBytesPerConnectionAfterGc: number | null;
+}
+
+async function edgeView(peer: RunningPeer): Promise<{ connections: number; subscriptions: number; heap: number } | null> {
+  if (peer.opsPorts.length === 0) return null;
+  let connections = 0;
+  let subscriptions = 0;
+  let heap = 0;
+  for (const port of peer.opsPorts) {
+    const m = await edgeMetrics(port);
+    connections += metric(m, 'tickwire_edge_connections');
+    subscriptions += metric(m, 'tickwire_edge_subscriptions');
+    heap += metric(m, 'nodejs_heap_size_used_bytes');
+  }
+  return { connections, subscriptions, heap };
 }
 
 async function main(): Promise<void> {
   const upstream = await startUpstream(SYMBOLS);
   const pool = LoadWorkerPool.start(WORKERS, WORKER_SCRIPT);
   try {
-    // The edge: authenticated, subscribed connections.
-    const edge = await startEdgeProcess({ upstream, maxConnections: CONNECTIONS + 1_000, env: edgeEnvFlags(argv), inspect: true });
-    let edgeHeld: Held;
-    let edgeView: Map<string, number>;
-    try {
-      log(`edge-connections: edge pid ${edge.pid}; opening ${CONNECTIONS} connections x ${SUBSCRIPTIONS} subscriptions from ${WORKERS} workers`);
-      edgeHeld = await hold(pool, edge, `ws://127.0.0.1:${edge.port}/v1/stream?token=${upstream.token}`, true, upstream.symbols);
-      edgeView = await edgeMetrics(edge.opsPort);
-      log(`edge-connections: edge holds ${metric(edgeView, 'tickwire_edge_connections')} connections (heap used ${(edgeHeld.heap0AfterGc / 2 ** 20).toFixed(1)} -> ${(edgeHeld.heapNAfterGc / 2 ** 20).toFixed(1)} MiB after GC), ${metric(edgeView, 'tickwire_edge_subscriptions')} subscriptions; RSS ${(edgeHeld.rss0 / 2 ** 20).toFixed(1)} -> ${(edgeHeld.rssN / 2 ** 20).toFixed(1)} MiB (after GC ${(edgeHeld.rss0AfterGc / 2 ** 20).toFixed(1)} -> ${(edgeHeld.rssNAfterGc / 2 ** 20).toFixed(1)}) in ${edgeHeld.openSeconds.toFixed(1)} s${edgeHeld.errors.length > 0 ? `; errors: ${edgeHeld.errors.join('; ')}` : ''}`);
-      await pool.all(() => ({ type: 'close' }), 'closed');
-    } finally {
-      await edge.stop();
-    }
-    // The reference: a plain ws server holding as many idle connections.
-    const plain = await startPlainWsProcess({ inspect: true });
-    let plainHeld: Held;
-    try {
-      plainHeld = await hold(pool, plain, `ws://127.0.0.1:${plain.port}/`, false, []);
-      log(`edge-connections: plain ws holds ${plainHeld.opened}; RSS ${(plainHeld.rss0 / 2 ** 20).toFixed(1)} -> ${(plainHeld.rssN / 2 ** 20).toFixed(1)} MiB (after GC ${(plainHeld.rss0AfterGc / 2 ** 20).toFixed(1)} -> ${(plainHeld.rssNAfterGc / 2 ** 20).toFixed(1)})`);
-      await pool.all(() => ({ type: 'close' }), 'closed');
-    } finally {
-      await plain.stop();
-    }
-    const edgePerConnection = (edgeHeld.rssN - edgeHeld.rss0) / edgeHeld.opened;
-    const plainPerConnection = (plainHeld.rssN - plainHeld.rss0) / plainHeld.opened;
-    const perConnection = (before: number, after: number, n: number): number => Math.round((after - before) / n);
-    const edgeAfterGc = (edgeHeld.rssNAfterGc - edgeHeld.rss0AfterGc) / edgeHeld.opened;
-    const plainAfterGc = (plainHeld.rssNAfterGc - plainHeld.rss0AfterGc) / plainHeld.opened;
+    const plan = fullPlan(upstream, SUBSCRIPTIONS);
+    const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'edge-connections' }, async (name) => {
+      const peer = await startPeer(name, { upstream, clients: CONNECTIONS, inspect: FORCE_GC, edgeEnv: edgeEnvFlags(argv) });
+      try {
+        const rss0 = await settledPeerRss(peer, SETTLE_MS, RSS_READS);
+        const gc = await collectPeerGarbage(peer);
+        const rss0AfterGc = gc ? await settledPeerRss(peer, SETTLE_MS / 2, RSS_READS) : null;
+        const heap0 = (await edgeView(peer))?.heap ?? 0;
+        const cpuBeforeOpen = cpuSeconds(peer);
+        const opened = await openClients(pool, peer, plan, CONNECTIONS, { concurrency: CONCURRENCY });
+        const setupCpu = cpuSeconds(peer) - cpuBeforeOpen;
+        const rssN = await settledPeerRss(peer, SETTLE_MS, RSS_READS);
+        const cpuBeforeIdle = cpuSeconds(peer);
+        const idleStarted = performance.now();
+        await sleep(IDLE_MS);
+        const idleCpu = cpuSeconds(peer) - cpuBeforeIdle;
+        const idleSeconds = (performance.now() - idleStarted) / 1e3;
+        if (gc) await collectPeerGarbage(peer);
+        const rssNAfterGc = gc ? await settledPeerRss(peer, SETTLE_MS / 2, RSS_READS) : null;
+        const view = await edgeView(peer);
+        log(
+          `edge-connections: ${name}: ${CONNECTIONS} held (opened in ${opened.seconds.toFixed(1)} s); RSS ${(rss0 / 2 ** 20).toFixed(1)} -> ${(rssN / 2 ** 20).toFixed(1)} MiB` +
+            `${rssNAfterGc === null ? '' : ` (after GC ${(rss0AfterGc! / 2 ** 20).toFixed(1)} -> ${(rssNAfterGc / 2 ** 20).toFixed(1)})`}; CPU setup ${setupCpu.toFixed(2)} s, idle ${idleCpu.toFixed(2)} s over ${idleSeconds.toFixed(1)} s` +
+            `${view === null ? '' : `; edge reports ${view.connections} connections, ${view.subscriptions} subscriptions`}`,
+        );
+        const detail: Detail = {
+          rss0,
+          rssN,
+          rss0AfterGc,
+          rssNAfterGc,
+          edgeConnections: view?.connections ?? null,
+          edgeSubscriptions: view?.subscriptions ?? null,
+          edgeHeapBytesPerConnectionAfterGc: view === null ? null : Math.round((view.heap - heap0) / CONNECTIONS),
+        };
+        return {
+          figures: {
+            bytesPerConnection: Math.round((rssN - rss0) / CONNECTIONS),
+            bytesPerConnectionAfterGc: rssNAfterGc === null ? null : Math.round((rssNAfterGc - rss0AfterGc!) / CONNECTIONS),
+            idleCpuUsPerSecPerConnection: round(((idleCpu / idleSeconds) * 1e6) / CONNECTIONS, 3),
+            setupCpuUsPerConnection: Math.round((setupCpu * 1e6) / CONNECTIONS),
+            openSeconds: round(opened.seconds, 1),
+          },
+          detail,
+        };
+      } finally {
+        await closeClients(pool);
+        await peer.stop();
+      }
+    });
+    const fig = (peer: PeerName, key: string): number | null => result.peers[peer]?.[key] ?? null;
+    const ratio = (peer: PeerName, key: string): number | null => result.ratios[peer]?.[key] ?? null;
+    const halfOf = (peer: PeerName): Record<string, unknown> => ({
+      label: `${REFERENCE} / ${PEERS[peer].label}, RSS per connection (settled)`,
+      measured: ratio(peer, 'bytesPerConnection'),
+      unit: 'x',
+      comparison: '<=',
+      target: 0.5,
+      met: (ratio(peer, 'bytesPerConnection') ?? Number.POSITIVE_INFINITY) <= 0.5,
+    });
     printResult({
       scenario: 'edge-connections',
       connections: CONNECTIONS,
-      connectionsHeld: edgeHeld.opened,
-      connectionsFailed: edgeHeld.failed,
+      connectionsHeld: CONNECTIONS,
       subscriptionsPerConnection: SUBSCRIPTIONS,
-      subscriptionsAcked: edgeHeld.subscriptionsOk,
-      edgeReportedConnections: metric(edgeView, 'tickwire_edge_connections'),
-      edgeReportedSubscriptions: metric(edgeView, 'tickwire_edge_subscriptions'),
-      edgeRss0Bytes: edgeHeld.rss0,
-      edgeRssNBytes: edgeHeld.rssN,
-      edgeBytesPerConnection: Math.round(edgePerConnection),
-      edgeBytesPerConnectionAfterGc: Math.round(edgeAfterGc),
-      edgeHeapBytesPerConnection: perConnection(edgeHeld.heap0, edgeHeld.heapN, edgeHeld.opened),
-      edgeHeapBytesPerConnectionAfterGc: perConnection(edgeHeld.heap0AfterGc, edgeHeld.heapNAfterGc, edgeHeld.opened),
-      edgeRss0AfterGcBytes: edgeHeld.rss0AfterGc,
-      edgeRssNAfterGcBytes: edgeHeld.rssNAfterGc,
-      edgeOpenSeconds: Math.round(edgeHeld.openSeconds * 10) / 10,
-      plainWsConnectionsHeld: plainHeld.opened,
-      plainWsRss0Bytes: plainHeld.rss0,
-      plainWsRssNBytes: plainHeld.rssN,
-      plainWsBytesPerConnection: Math.round(plainPerConnection),
-      plainWsBytesPerConnectionAfterGc: Math.round(plainAfterGc),
-      edgeToPlainWsRatio: Math.round((edgePerConnection / plainPerConnection) * 100) / 100,
-      edgeToPlainWsRatioAfterGc: Math.round((edgeAfterGc / plainAfterGc) * 100) / 100,
+      mode: 'full',
+      idleSeconds: IDLE_MS / 1e3,
+      runs: RUNS,
+      reference: REFERENCE,
+      peerLabels: Object.fromEntries(PEER_LIST.map((p) => [p, PEERS[p].label])),
+      peers: result.peers,
+      ratios: result.ratios,
+      goals: { edgeVsNatsWsMemory: halfOf('nats-ws'), edgeVsSocketioMemory: halfOf('socketio') },
+      // The figures this scenario reported before the peers joined it (edge and plain ws), as medians.
+      edgeBytesPerConnection: fig('edge', 'bytesPerConnection'),
+      edgeBytesPerConnectionAfterGc: fig('edge', 'bytesPerConnectionAfterGc'),
+      plainWsBytesPerConnection: fig('plain-ws', 'bytesPerConnection'),
+      plainWsBytesPerConnectionAfterGc: fig('plain-ws', 'bytesPerConnectionAfterGc'),
+      edgeToPlainWsRatio: ratio('plain-ws', 'bytesPerConnection'),
+      edgeToPlainWsRatioAfterGc: ratio('plain-ws', 'bytesPerConnectionAfterGc'),
       targetBytesPerConnection: 4096,
+      perRun: result.perRun,
+      errors: result.errors,
+      loadAverage: result.loadAverage.map((v) => round(v)),
       workers: WORKERS,
       sourceAddresses: DEFAULT_SOURCE_ADDRESSES,
       node: process.version,

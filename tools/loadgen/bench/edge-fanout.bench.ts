@@ -7,14 +7,15 @@
 // One scenario: `npm run bench -- edge-fanout [--quick] --json`.
 import { intFlag, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { MarketUpdate, PROTO_SUBPROTOCOL, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
+import { SubscriptionMode } from '@tickwire/protocol';
 import { DEFAULT_SOURCE_ADDRESSES, splitRange, subscribersPerSymbol } from '../src/connection-plan';
 import { mergeTallies } from '../src/delivery-tally';
 import { LoadWorkerPool } from '../src/load-worker-pool';
-import { childPidsNamed, CpuWindow } from '../src/process-sampler';
+import { CpuWindow } from '../src/process-sampler';
 import { wallClockNs } from '../src/wall-clock';
 import type { TallyReply } from '../src/worker-protocol';
-import { edgeEnvFlags, edgeMetrics, log, marketUpdate, metric, SHARD_COUNT, sleep, startEdgeProcess, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startEdgeProcess, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { publishTicks, type TickSource } from './tick-publisher';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -103,29 +104,7 @@ function closesOf(replies: readonly TallyReply[], code?: string): number {
   return n;
 }
 
-/** Publishes `total` updates at `rate`/s round robin over the symbols, each with publish_ts_ns = now. */
-async function publish(bus: NatsBus, symbols: readonly string[], subjects: readonly string[], seqs: number[], rate: number, total: number): Promise<number[]> {
-  const perSymbol = new Array<number>(symbols.length).fill(0);
-  const started = performance.now();
-  let sent = 0;
-  let next = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1e3) * rate) + 1);
-    while (sent < due) {
-      const s = next;
-      next = (next + 1) % symbols.length;
-      const update = marketUpdate(symbols[s]!, ++seqs[s]!, BigInt(Math.round(wallClockNs())));
-      bus.publish(subjects[s]!, MarketUpdate.encode(update).finish());
-      perSymbol[s]!++;
-      sent++;
-    }
-    await sleep(1);
-  }
-  await bus.flush();
-  return perSymbol;
-}
-
-async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerPool; bus: NatsBus; symbols: readonly string[]; subjects: readonly string[]; seqs: number[]; fanout: readonly number[]; cpuPids: Record<string, number>; opsPort: number; closesBefore: number; slowBefore: number }): Promise<StepResult> {
+async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerPool; bus: NatsBus; ticks: TickSource; fanout: readonly number[]; cpuPids: Record<string, number>; opsPort: number; closesBefore: number; slowBefore: number }): Promise<StepResult> {
   const averageFanout = ctx.fanout.reduce((a, b) => a + b, 0) / ctx.fanout.length;
   const rate = target / averageFanout;
   const total = Math.round(rate * seconds);
@@ -134,7 +113,7 @@ async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerP
   const cpu = new CpuWindow(ctx.cpuPids);
   cpu.start();
   const startedNs = wallClockNs();
-  const perSymbol = await publish(ctx.bus, ctx.symbols, ctx.subjects, ctx.seqs, rate, total);
+  const perSymbol = await publishTicks(ctx.ticks, ctx.bus, rate, total);
   const publishedNs = wallClockNs();
   let expected = 0;
   for (let s = 0; s < perSymbol.length; s++) expected += perSymbol[s]! * ctx.fanout[s]!;
@@ -204,8 +183,8 @@ async function main(): Promise<void> {
           start: ranges[i]!.start,
           count: ranges[i]!.count,
           addressCount: DEFAULT_SOURCE_ADDRESSES,
-          subprotocol: PROTO_SUBPROTOCOL,
-          subscribe: { symbols: upstream.symbols, perConnection: SUBSCRIPTIONS, mode: SubscriptionMode.QUOTE },
+          protocol: 'tickwire-proto',
+          plan: { symbols: upstream.symbols, subjects: upstream.subjects, perConnection: SUBSCRIPTIONS, mode: SubscriptionMode.QUOTE },
           concurrency: 100,
           timeoutMs: 60_000,
         }),
@@ -216,18 +195,15 @@ async function main(): Promise<void> {
       if (open !== CONNECTIONS) throw new Error(`only ${open} of ${CONNECTIONS} connections opened`);
       bus = await connectNatsBus({ servers: upstream.nats.url, name: 'bench-edge-fanout-publisher' });
       const fanout = subscribersPerSymbol(CONNECTIONS, SUBSCRIPTIONS, SYMBOLS);
-      const subjects = upstream.symbols.map((s) => tickSubjectForSymbol(s, SHARD_COUNT));
-      const seqs = new Array<number>(SYMBOLS).fill(1);
-      const natsPid = childPidsNamed(process.pid, 'nats-server')[0];
-      const cpuPids: Record<string, number> = { edge: edge.pid, publisher: process.pid, ...(natsPid === undefined ? {} : { nats: natsPid }) };
+      const cpuPids: Record<string, number> = { edge: edge.pid, publisher: process.pid, nats: upstream.nats.pid };
       pool.pids.forEach((pid, i) => (cpuPids[`worker${i}`] = pid));
       const baseline = await tallies(pool, true);
-      const stepContext = { pool, bus, symbols: upstream.symbols, subjects, seqs, fanout, cpuPids, opsPort: edge.opsPort, closesBefore: closesOf(baseline), slowBefore: closesOf(baseline, '4200') };
+      const stepContext = { pool, bus, ticks: upstream.ticks, fanout, cpuPids, opsPort: edge.opsPort, closesBefore: closesOf(baseline), slowBefore: closesOf(baseline, '4200') };
       log('edge-fanout: warm-up');
       await runStep(STEPS[0]!, WARMUP_SECONDS, stepContext);
       const steps: StepResult[] = [];
       for (const target of STEPS) {
-        const step = await runStep(target, STEP_SECONDS, { pool, bus, symbols: upstream.symbols, subjects, seqs, fanout, cpuPids, opsPort: edge.opsPort, closesBefore: closesOf(baseline), slowBefore: closesOf(baseline, '4200') });
+        const step = await runStep(target, STEP_SECONDS, { pool, bus, ticks: upstream.ticks, fanout, cpuPids, opsPort: edge.opsPort, closesBefore: closesOf(baseline), slowBefore: closesOf(baseline, '4200') });
         steps.push(step);
         // Step up while the edge delivers everything (latency may already be over target: the rate still says where the throughput limit is).
         if (!step.allDelivered) break;

@@ -2,23 +2,26 @@
 // edge (`apps/edge/dist/main.js`) and the plain `ws` peer as child processes, tokens, RSS and metrics reads,
 // and a guarantee that every child process is killed when the benchmark ends, however it ends.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { median } from '@tickwire/bench-kit';
-import { MarketUpdate, UPDATE_FIELDS_ALL } from '@tickwire/protocol';
+import { MarketUpdate, tickSubjectForSymbol, UPDATE_FIELDS_ALL } from '@tickwire/protocol';
 import { createLogger } from '@tickwire/runtime';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { MemorySnapshotStore } from '@tickwire/store';
-import { findFreePort, startNats, type TestServer } from '@tickwire/testing';
+import { findFreePort } from '@tickwire/testing';
 import { readRssBytes } from '../src/process-sampler';
+import type { TickSource } from './tick-publisher';
 import { symbolName } from '../src/connection-plan';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 export const EDGE_MAIN = join(REPO_ROOT, 'apps/edge/dist/main.js');
 export const WORKER_SCRIPT = join(__dirname, '../src/load-worker.js');
 export const PLAIN_WS_SCRIPT = join(__dirname, '../src/plain-ws-server.js');
+export const SOCKETIO_SCRIPT = join(__dirname, '../src/socketio-server.js');
 export const SHARD_COUNT = 16;
 const SECRET = 'loadgen-bench-secret-that-is-long-enough-0123456789';
 const READY_TIMEOUT_MS = 30_000;
@@ -70,22 +73,68 @@ export function marketUpdate(symbol: string, seq: number, publishTsNs: bigint): 
   };
 }
 
+/** A local nats-server process: the upstream of every peer, and with its WebSocket listener a peer itself. */
+export interface NatsProcess {
+  /** `nats://127.0.0.1:<port>` */
+  readonly url: string;
+  /** `ws://127.0.0.1:<port>`: nats-server's WebSocket listener (clients speak the NATS protocol over it). */
+  readonly wsUrl: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * `nats-server` from PATH with a client listener and a WebSocket listener (no TLS, no compression) on free
+ * loopback ports, its other settings at their defaults. Always a local process: the WebSocket listener
+ * needs a config file, and nothing should sit between the load and the server but loopback.
+ */
+export async function startNatsProcess(): Promise<NatsProcess> {
+  const port = await findFreePort();
+  const wsPort = await findFreePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tickwire-bench-nats-'));
+  const conf = join(dir, 'nats.conf');
+  writeFileSync(conf, `listen: "127.0.0.1:${port}"\nwebsocket {\n  host: "127.0.0.1"\n  port: ${wsPort}\n  no_tls: true\n  compression: false\n}\n`);
+  const child = track(spawn('nats-server', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  let output = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    if (output.length < 10_000) output += chunk;
+  });
+  try {
+    await waitFor(async () => /Server is ready/.test(output), 'nats-server', child);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    pid: child.pid!,
+    async stop() {
+      await stopChild(child, 5_000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export interface Upstream {
-  readonly nats: TestServer;
+  readonly nats: NatsProcess;
   readonly grpc: SnapshotGrpcServer;
   readonly symbols: readonly string[];
+  /** The md.tick subject of each symbol (same order). */
+  readonly subjects: readonly string[];
+  /** What publishers publish from: symbols, subjects, sequence numbers and the store (kept at the latest state). */
+  readonly ticks: TickSource;
   readonly token: string;
   readonly secret: string;
   stop(): Promise<void>;
 }
 
-/** NATS (a local process) and the snapshot service (gRPC in this process, over a memory store holding seq 1 of every symbol). */
+/** NATS (a local process, with its WebSocket listener) and the snapshot service (gRPC in this process, over a memory store holding seq 1 of every symbol). */
 export async function startUpstream(symbolCount: number): Promise<Upstream> {
   const symbols = Array.from({ length: symbolCount }, (_, i) => symbolName(i));
   const store = new MemorySnapshotStore();
   const now = BigInt(Date.now()) * 1_000_000n;
   await store.putLatest(symbols.map((symbol) => ({ symbol, epoch: 1n, seq: 1n, data: MarketUpdate.encode({ ...marketUpdate(symbol, 1, now), snapshot: true }).finish() })));
-  const nats = await startNats();
+  const nats = await startNatsProcess();
   const grpc = await startSnapshotGrpcServer({ store, port: 0, logger: createLogger({ service: 'bench-snapshot', level: 'warn' }) });
   const token = await new SignJWT({ tier: 'realtime', ent: { symbols: ['*'] } })
     .setProtectedHeader({ alg: 'HS256' })
@@ -93,10 +142,13 @@ export async function startUpstream(symbolCount: number): Promise<Upstream> {
     .setIssuedAt()
     .setExpirationTime('4h')
     .sign(new TextEncoder().encode(SECRET));
+  const subjects = symbols.map((s) => tickSubjectForSymbol(s, SHARD_COUNT));
   return {
     nats,
     grpc,
     symbols,
+    subjects,
+    ticks: { symbols, subjects, seqs: new Array<number>(symbolCount).fill(1), store },
     token,
     secret: SECRET,
     async stop() {
@@ -116,7 +168,7 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what}: the process exited (${child.exitCode ?? child.signalCode})`);
@@ -126,7 +178,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, child: Child
   }
 }
 
-function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -204,15 +256,26 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Chi
   return { pid: child.pid!, port, opsPort, inspectPort: inspect.port, stop: () => stopChild(child, 10_000) };
 }
 
-/** The reference: a plain `ws` server that accepts and holds connections. */
-export async function startPlainWsProcess(options: { readonly inspect?: boolean } = {}): Promise<ChildServer> {
+/**
+ * A Node peer server (`src/plain-ws-server.ts`, `src/socketio-server.ts`): `node <script>` with PORT and
+ * NATS_URL (it then relays md.tick); resolves once it prints "listening <port>" (after connecting to NATS).
+ */
+export async function startNodePeerProcess(script: string, what: string, options: { readonly natsUrl?: string; readonly inspect?: boolean } = {}): Promise<ChildServer> {
   const port = await findFreePort();
   const inspect = await inspectArgs(options.inspect);
-  const child = track(spawn(process.execPath, [...inspect.args, PLAIN_WS_SCRIPT], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 2], env: { PATH: process.env['PATH'] ?? '', PORT: String(port) } }));
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', PORT: String(port), ...(options.natsUrl === undefined ? {} : { NATS_URL: options.natsUrl }) };
+  const child = track(spawn(process.execPath, [...inspect.args, script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 2], env }));
   let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  await waitFor(async () => out.includes('listening'), 'plain ws server', child);
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    if (out.length < 1_000) out += chunk;
+  });
+  await waitFor(async () => out.includes('listening'), what, child);
   return { pid: child.pid!, port, opsPort: 0, inspectPort: inspect.port, stop: () => stopChild(child, 5_000) };
+}
+
+/** The plain `ws` peer (`src/plain-ws-server.ts`). */
+export function startPlainWsProcess(options: { readonly natsUrl?: string; readonly inspect?: boolean } = {}): Promise<ChildServer> {
+  return startNodePeerProcess(PLAIN_WS_SCRIPT, 'plain ws server', options);
 }
 
 /** Median of `reads` VmRSS reads `intervalMs` apart, after waiting `settleMs` (no GC can be forced in another process). */
