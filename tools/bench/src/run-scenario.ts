@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { loadAverage1m } from './report';
 import type { Scenario } from './scenarios';
 
 export interface ScenarioResult {
@@ -8,6 +9,8 @@ export interface ScenarioResult {
   readonly command: string;
   readonly startedAt: string;
   readonly wallSeconds: number;
+  /** 1-minute load average when the scenario started and ended (the machine is shared). */
+  readonly loadAverage?: readonly [number, number];
   readonly figures: Record<string, unknown>;
 }
 
@@ -15,6 +18,7 @@ export interface ScenarioResult {
 export function runScenario(repoRoot: string, scenario: Scenario, quick: boolean, extraArgs: readonly string[]): Promise<ScenarioResult> {
   const args = [join(repoRoot, scenario.script), ...(quick ? ['--quick'] : []), ...extraArgs];
   const startedAt = new Date();
+  const loadAtStart = loadAverage1m();
   return new Promise((resolve, reject) => {
     // The scenario's own progress goes to stderr; stdout carries the result.
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -34,6 +38,7 @@ export function runScenario(repoRoot: string, scenario: Scenario, quick: boolean
           command: `npm run bench -- ${scenario.name}${quick ? ' --quick' : ''} --json`,
           startedAt: startedAt.toISOString(),
           wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
+          loadAverage: [loadAtStart, loadAverage1m()],
           figures: parseLastJsonLine(stdout),
         });
       } catch (error) {

@@ -11,7 +11,24 @@ export interface Scenario {
   /** Path from the repository root. */
   readonly script: string;
   readonly headline: readonly { readonly key: string; readonly label: string; readonly unit: string }[];
+  /**
+   * A comparison with peers: the result carries `peers` (per peer, the median of each figure), `ratios`
+   * (reference / peer, median of the per-run ratios), `reference`, `peerLabels` and `goals`; the report shows
+   * one table with a row per peer and a column per metric.
+   */
+  readonly peers?: { readonly metrics: readonly PeerMetric[]; readonly plot?: 'fanout-latency' };
 }
+
+/** A column of a peer table. `better` says which way a ratio reference / peer is good news. */
+export interface PeerMetric {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly better: 'higher' | 'lower';
+}
+
+/** The scenarios that compare Tickwire with peers (the quick CI smoke runs these). */
+export const PEER_SCENARIOS = ['edge-connections', 'peers-fanout', 'reconnect-storm', 'slow-consumers'] as const;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -84,7 +101,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'edge-connections',
-    description: 'one edge process (apps/edge/dist/main.js) holding N idle WebSocket connections, each authenticated and subscribed to 20 symbols, from load-generator worker processes; RSS per connection next to a plain ws server in the same run',
+    description: 'idle connections, side by side: N clients x 20 of 200 symbols (subscribed, acknowledged) held by the edge, two edges behind HAProxy, nats-server WebSocket, Socket.IO and a plain ws server, in turn; memory per connection (RSS delta / N, settled and after a forced GC) and CPU per connection (setup, and idle over 30 s)',
     project: '@tickwire/loadgen',
     script: 'tools/loadgen/dist-bench/bench/edge-connections.bench.js',
     headline: [
@@ -94,6 +111,15 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'plainWsBytesPerConnection', label: 'plain ws RSS per connection', unit: 'bytes' },
       { key: 'edgeToPlainWsRatio', label: 'edge / plain ws', unit: 'x' },
     ],
+    peers: {
+      metrics: [
+        { key: 'bytesPerConnection', label: 'RSS per connection', unit: 'B', better: 'lower' },
+        { key: 'bytesPerConnectionAfterGc', label: 'RSS per connection after GC', unit: 'B', better: 'lower' },
+        { key: 'idleCpuUsPerSecPerConnection', label: 'idle CPU per connection', unit: 'µs/s', better: 'lower' },
+        { key: 'setupCpuUsPerConnection', label: 'CPU to set one up', unit: 'µs', better: 'lower' },
+        { key: 'openSeconds', label: 'time to open all', unit: 's', better: 'lower' },
+      ],
+    },
   },
   {
     name: 'edge-fanout',
@@ -107,6 +133,63 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'p99MsAtMaxAllDelivered', label: 'p99 latency at that rate', unit: 'ms' },
       { key: 'edgeCpuAtMaxAllDelivered', label: 'edge CPU at that rate', unit: 'cores' },
     ],
+  },
+  {
+    name: 'peers-fanout',
+    description: 'fan-out, side by side: 5,000 clients x 20 of 200 symbols (full updates, fan-out 500) against each peer in turn, the delivered rate stepped up (x2 from 25k/s, then narrowed) until p99 passes 50 ms; one publisher, one NATS, one load generator',
+    project: '@tickwire/loadgen',
+    script: 'tools/loadgen/dist-bench/bench/peers-fanout.bench.js',
+    headline: [],
+    peers: {
+      plot: 'fanout-latency',
+      metrics: [
+        { key: 'maxDeliveredPerSec', label: 'delivered with p99 <= 50 ms', unit: 'updates/s', better: 'higher' },
+        { key: 'p50Ms', label: 'p50 there', unit: 'ms', better: 'lower' },
+        { key: 'p95Ms', label: 'p95 there', unit: 'ms', better: 'lower' },
+        { key: 'p99Ms', label: 'p99 there', unit: 'ms', better: 'lower' },
+        { key: 'p999Ms', label: 'p99.9 there', unit: 'ms', better: 'lower' },
+        { key: 'p50MsAtCommonRate', label: 'p50 at 50k/s', unit: 'ms', better: 'lower' },
+        { key: 'p99MsAtCommonRate', label: 'p99 at 50k/s', unit: 'ms', better: 'lower' },
+        { key: 'peerCpuAtMax', label: 'server CPU at max', unit: 'cores', better: 'lower' },
+        { key: 'deliveredPerPeerCore', label: 'delivered per server core', unit: 'updates/s', better: 'higher' },
+      ],
+    },
+  },
+  {
+    name: 'reconnect-storm',
+    description: 'market-open reconnect storm: 19,000 clients x 20 of 200 symbols, receiving, all drop at once and reconnect within 2 s (full-jitter retries); time until all are resubscribed and receiving again; Tickwire as 2 edges behind HAProxy (infra/haproxy/haproxy.cfg), the single edge and the peers as single processes; median of 3 storms',
+    project: '@tickwire/loadgen',
+    script: 'tools/loadgen/dist-bench/bench/reconnect-storm.bench.js',
+    headline: [],
+    peers: {
+      metrics: [
+        { key: 'allReceivingMs', label: 'all receiving again', unit: 'ms', better: 'lower' },
+        { key: 'allResubscribedMs', label: 'all resubscribed', unit: 'ms', better: 'lower' },
+        { key: 'p50ReceivingMs', label: 'p50 receiving', unit: 'ms', better: 'lower' },
+        { key: 'p99ReceivingMs', label: 'p99 receiving', unit: 'ms', better: 'lower' },
+        { key: 'failedClients', label: 'never back (60 s)', unit: '', better: 'lower' },
+        { key: 'retries', label: 'refused attempts', unit: '', better: 'lower' },
+        { key: 'peerCpuSeconds', label: 'server CPU per storm', unit: 's', better: 'lower' },
+      ],
+    },
+  },
+  {
+    name: 'slow-consumers',
+    description: 'slow consumers mixed in: 2,000 healthy clients x 20 of 200 symbols at 40k updates/s delivered, then 100 clients subscribed to every symbol stop reading; the healthy clients\' latency alone, while the stalled buffers fill, and once the server holds the backlog',
+    project: '@tickwire/loadgen',
+    script: 'tools/loadgen/dist-bench/bench/slow-consumers.bench.js',
+    headline: [],
+    peers: {
+      metrics: [
+        { key: 'p99MsBaseline', label: 'healthy p99 alone', unit: 'ms', better: 'lower' },
+        { key: 'p99MsFilling', label: 'healthy p99, buffers filling', unit: 'ms', better: 'lower' },
+        { key: 'p99MsBacklogged', label: 'healthy p99, backlog held', unit: 'ms', better: 'lower' },
+        { key: 'p99Change', label: 'worst p99 / p99 alone', unit: 'x', better: 'lower' },
+        { key: 'healthyLost', label: 'healthy updates lost', unit: '', better: 'lower' },
+        { key: 'stalledClosed', label: 'stalled clients closed', unit: '', better: 'higher' },
+        { key: 'peerRssGrowthMiB', label: 'server memory growth', unit: 'MiB', better: 'lower' },
+      ],
+    },
   },
 ];
 
