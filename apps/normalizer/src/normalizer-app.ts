@@ -4,7 +4,7 @@ import { NatsBus, type ServiceBusConnector } from '@tickwire/bus';
 import { createUnixNanoClock, DEFAULT_NATS_URL, defineConfig, env, type ServiceDefinition } from '@tickwire/runtime';
 import { DEFAULT_RAW_STREAM } from '@tickwire/protocol';
 import { LeaderLease } from './leader-lease';
-import { Normalizer } from './normalizer';
+import { DEFAULT_DIRECTORY_INTERVAL_MS, Normalizer } from './normalizer';
 import { startNormalizer } from './normalizer-service';
 
 export const normalizerConfig = defineConfig({
@@ -16,6 +16,7 @@ export const normalizerConfig = defineConfig({
   LEASE_KEY: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: 'high availability: instances with the same key share one lease (NATS KV, needs JetStream); the holder publishes, the others stand by hot' }),
   LEASE_TTL: env.duration({ default: '3s', doc: 'lease lifetime: a standby takes over this long after the active dies (at once on a clean shutdown)' }),
   RAW_STREAM: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: `JetStream stream with the day's md.raw (ingest's RAW_STREAM, e.g. ${DEFAULT_RAW_STREAM}): replayed on start so a restart rebuilds the books` }),
+  DIRECTORY_INTERVAL: env.duration({ min: 0, default: DEFAULT_DIRECTORY_INTERVAL_MS, doc: 'the active instance publishes the whole instrument directory again this often, for consumers that started late or lost their store (0 = only on Stock Directory messages and takeovers)' }),
   LEASE_BUCKET: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, default: 'tickwire_normalizer_leases', doc: 'NATS KV bucket holding the leases' }),
 });
 
@@ -33,6 +34,7 @@ export function normalizerApp(adapters: NormalizerAdapters): ServiceDefinition<t
       const invalid = Normalizer.invalidShards(cfg.SHARDS, cfg.SHARD_COUNT);
       if (invalid.length > 0) throw new Error(`SHARDS names shards ${invalid.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
       const bus = await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-normalizer', readiness, logger });
+      readiness.register('consuming', 'starting to consume md.raw');
       const normalizer = startNormalizer(
         bus,
         {
@@ -44,10 +46,12 @@ export function normalizerApp(adapters: NormalizerAdapters): ServiceDefinition<t
           epoch: BigInt(Date.now()),
           nowUnixNs: createUnixNanoClock(),
           standby: cfg.LEASE_KEY !== undefined,
+          directoryIntervalMs: cfg.DIRECTORY_INTERVAL,
           ...(cfg.RAW_STREAM === undefined ? {} : { rawStream: cfg.RAW_STREAM }),
         },
         ctx.registry,
         logger,
+        (ok, reason) => readiness.set('consuming', ok, reason),
       );
       logger.info({ event: 'normalizer.consuming', shards: cfg.SHARDS }, `consuming md.raw shards ${cfg.SHARDS.join(',')}`);
       if (cfg.LEASE_KEY !== undefined) {

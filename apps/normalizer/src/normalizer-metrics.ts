@@ -25,7 +25,7 @@ export class NormalizerMetrics {
     counter('events_in_total', 'ITCH messages applied to the books', () => this.eventsIn);
     counter('changes_total', 'Messages that changed what a client sees', () => this.changes);
     counter('updates_out_total', 'md.tick updates published', () => this.updatesOut);
-    counter('instruments_out_total', 'md.instrument reference data messages published (one per Stock Directory message, and the whole directory on becoming active)', () => this.instrumentsOut);
+    counter('instruments_out_total', 'md.instrument reference data messages published (one per Stock Directory message, and the whole directory on becoming active and every DIRECTORY_INTERVAL)', () => this.instrumentsOut);
     counter('noop_updates_skipped_total', 'Throttled updates not sent because nothing visible changed', () => this.noopUpdatesSkipped);
     counter('duplicate_messages_total', 'Messages skipped as already applied (replays after an ingest restart)', () => this.duplicateMessages);
     counter('bad_messages_total', 'Malformed ITCH messages in md.raw batches', () => this.badMessages);

@@ -173,6 +173,29 @@ describe('Normalizer: reference data on md.instrument.<shard>', () => {
     }
   });
 
+  it('the active instance sends the whole directory again every directoryIntervalMs, so a late or emptied consumer gets it; a standby does not', async () => {
+    const broker = new InMemoryBroker();
+    const timers = new FakeTimers();
+    const active = startNormalizer(broker.connect(), { ...options(timers, false), directoryIntervalMs: 10_000 }, metrics(), silent());
+    const standby = startNormalizer(broker.connect(), { ...options(timers, true), directoryIntervalMs: 10_000 }, metrics(), silent());
+    feedAll(batches, active, timers);
+    feedAll(batches, standby, timers);
+    await settle();
+    // A consumer that subscribes after the Stock Directory messages went out.
+    const late = listen(broker);
+    timers.advance(10_000);
+    await settle();
+    expect(late.map((s) => s.instrument.symbol).sort()).toEqual(['ALC', 'BOB', 'CHAR']);
+    timers.advance(10_000);
+    await settle();
+    expect(late).toHaveLength(6);
+    active.stop();
+    standby.stop();
+    timers.advance(30_000);
+    await settle();
+    expect(late).toHaveLength(6);
+  });
+
   it('a standby publishes no reference data; it sends the whole directory when it takes over', async () => {
     const broker = new InMemoryBroker();
     const seen = listen(broker);
@@ -184,6 +207,42 @@ describe('Normalizer: reference data on md.instrument.<shard>', () => {
     standby.becomeActive();
     await settle();
     expect(seen.map((s) => s.instrument.symbol).sort()).toEqual(['ALC', 'BOB', 'CHAR']);
+  });
+
+  it('a raw stream that does not exist yet: start is retried (not ready meanwhile) until the stream appears', async () => {
+    const broker = new InMemoryBroker();
+    const seen = listen(broker);
+    const timers = new FakeTimers();
+    const bus = broker.connect();
+    let calls = 0;
+    const lateStream: Pick<Bus, 'publish' | 'subscribe'> & StreamReplay = {
+      publish: (subject, data) => bus.publish(subject, data),
+      subscribe: (subject, handler) => bus.subscribe(subject, handler),
+      ensureStream: async () => {},
+      replay: async (_stream, subject, handler, onCaughtUp) => {
+        // The first two attempts find no stream (ingest has not created it yet).
+        if (++calls <= 2) throw new Error('stream not found');
+        const shard = Number(subject.split('.').at(-1));
+        setImmediate(() => {
+          for (const batch of batches) if (batch.shard === shard) handler(batch.bytes, subject, undefined);
+          onCaughtUp();
+        });
+        return bus.subscribe(subject, handler);
+      },
+    };
+    const consuming: [boolean, string | undefined][] = [];
+    const normalizer = startNormalizer(lateStream, options(timers, false, 'MD_RAW'), metrics(), silent(), (ok, reason) => consuming.push([ok, reason]));
+    const deadline = Date.now() + 5_000;
+    while (!consuming.some(([ok]) => ok) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    expect(consuming).toEqual([
+      [false, 'cannot consume md.raw: stream not found'],
+      [false, 'cannot consume md.raw: stream not found'],
+      [true, undefined],
+    ]);
+    expect(calls).toBe(2 + SHARDS);
+    expect(seen.map((s) => s.instrument.symbol).sort()).toEqual(['ALC', 'BOB', 'CHAR']);
+    normalizer.stop();
   });
 
   it('a restart replaying the raw stream publishes the directory once caught up, not during the replay', async () => {

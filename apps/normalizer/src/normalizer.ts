@@ -17,7 +17,7 @@ import type { Logger } from '@tickwire/runtime';
 import { instrumentReference } from './instrument-reference';
 import { MarketUpdateEncoder } from './market-update-encoder';
 import type { NormalizerMetrics } from './normalizer-metrics';
-import { UpdateThrottle, type ThrottleTimers } from './update-throttle';
+import { NODE_TIMERS, UpdateThrottle, type ThrottleTimers } from './update-throttle';
 import { instrumentFingerprint, visibleStateFingerprint } from './visible-state';
 
 export interface NormalizerOptions {
@@ -41,7 +41,15 @@ export interface NormalizerOptions {
    * from it on start, so a restarted normalizer rebuilds its books; it publishes nothing until caught up.
    */
   readonly rawStream?: string;
+  /**
+   * While active, the whole instrument directory goes out again this often (0 = never), so a consumer that
+   * subscribed late or lost its store (a snapshot service started after the open, a Redis restarted
+   * empty) has it within one interval. Default {@link DEFAULT_DIRECTORY_INTERVAL_MS}.
+   */
+  readonly directoryIntervalMs?: number;
 }
+
+export const DEFAULT_DIRECTORY_INTERVAL_MS = 30_000;
 
 const MAX_LOCATES = 65_536;
 const TWO_32 = 4_294_967_296;
@@ -94,6 +102,8 @@ export class Normalizer {
   private readonly observers: Subscription[] = [];
   /** True while replaying the stream's backlog: books are rebuilt, nothing is published. */
   private replaying = false;
+  private directoryTimer: unknown;
+  private isStopped = false;
 
   constructor(
     private readonly bus: Pick<Bus, 'publish' | 'subscribe'> & Partial<StreamReplay>,
@@ -108,6 +118,27 @@ export class Normalizer {
     this.active = options.standby !== true;
     this.epoch = options.epoch;
     this.encoder.setEpoch(this.epoch);
+    this.scheduleDirectory();
+  }
+
+  private get timers(): ThrottleTimers {
+    return this.options.timers ?? NODE_TIMERS;
+  }
+
+  /** The periodic directory announcement: only the active instance, and not while replaying. */
+  private scheduleDirectory(): void {
+    const interval = this.options.directoryIntervalMs ?? DEFAULT_DIRECTORY_INTERVAL_MS;
+    if (interval <= 0) return;
+    this.directoryTimer = this.timers.setTimer(() => {
+      if (this.active && !this.replaying) this.publishDirectory();
+      this.scheduleDirectory();
+    }, interval);
+    // Never what keeps a process alive (tests and benchmarks that do not call stop()).
+    (this.directoryTimer as { unref?: () => void }).unref?.();
+  }
+
+  private publishDirectory(): void {
+    for (const instrument of this.books.allInstruments()) if (instrument.listed) this.publishInstrument(instrument);
   }
 
   get isActive(): boolean {
@@ -137,8 +168,15 @@ export class Normalizer {
       // Everything visible is news to clients of this (new) epoch.
       if (this.active) this.publishEverything();
     };
-    for (const shard of this.options.shards) {
-      this.subscriptions.push(await this.bus.replay(stream, rawSubject(shard), (data) => this.onBatch(data), onCaughtUp));
+    try {
+      for (const shard of this.options.shards) {
+        this.subscriptions.push(await this.bus.replay(stream, rawSubject(shard), (data) => this.onBatch(data), onCaughtUp));
+      }
+    } catch (error) {
+      // Back to where start() began, so it can be called again (the stream may not exist yet).
+      for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+      this.replaying = false;
+      throw error;
     }
   }
 
@@ -181,7 +219,7 @@ export class Normalizer {
    * harmless), then every symbol's state through the throttle.
    */
   private publishEverything(): void {
-    for (const instrument of this.books.allInstruments()) if (instrument.listed) this.publishInstrument(instrument);
+    this.publishDirectory();
     for (const instrument of this.books.allInstruments()) this.throttle.changed(instrument.locate);
   }
 
@@ -235,8 +273,15 @@ export class Normalizer {
     }
   }
 
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
   /** Stops consuming and publishes every pending trailing update. */
   stop(): void {
+    this.isStopped = true;
+    if (this.directoryTimer !== undefined) this.timers.clearTimer(this.directoryTimer);
+    this.directoryTimer = undefined;
     for (const subscription of [...this.subscriptions.splice(0), ...this.observers.splice(0)]) subscription.unsubscribe();
     if (this.active) this.throttle.flush();
   }
