@@ -3,8 +3,9 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 # binary:package pairs (chromium: the dashboard browser test, driven by playwright-core; no browser download;
-# docker-compose, promtool, nginx: the infra checks, tools/e2e/src/infra-config.int.spec.ts. kubectl, for
-# `kubectl kustomize` there, comes with the machine image: Debian bookworm has no package for it)
+# docker-compose, promtool, nginx: the infra checks, tools/e2e/src/infra-config.int.spec.ts. Debian bookworm
+# has no current kubectl: where the machine has one, the checks use `kubectl kustomize`, otherwise their own
+# renderer, which every run with kubectl compares against it)
 wanted=(nats-server:nats-server redis-server:redis-server dockerd:docker.io haproxy:haproxy chromium:chromium docker-compose:docker-compose promtool:prometheus nginx:nginx)
 missing=()
 for pair in "${wanted[@]}"; do
