@@ -170,6 +170,7 @@ export const SCENARIOS: readonly Scenario[] = [
         { key: 'failedClients', label: 'never back (60 s)', unit: '', better: 'lower' },
         { key: 'retries', label: 'refused attempts', unit: '', better: 'lower' },
         { key: 'peerCpuSeconds', label: 'server CPU per storm', unit: 's', better: 'lower' },
+        { key: 'workersCpuSeconds', label: 'load generator CPU per storm', unit: 's', better: 'lower' },
       ],
     },
   },

@@ -13,7 +13,7 @@ import { LoadWorkerPool } from '../src/load-worker-pool';
 import { readCpuSeconds } from '../src/process-sampler';
 import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, collectPeerGarbage, fullPlan, openClients, round, settledPeerRss } from './peer-load';
-import { PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
+import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
 import { runPeers } from './peer-runs';
 
 const argv = process.argv.slice(2);
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   try {
     const plan = fullPlan(upstream, SUBSCRIPTIONS);
     const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'edge-connections' }, async (name) => {
-      const peer = await startPeer(name, { upstream, clients: CONNECTIONS, inspect: FORCE_GC, edgeEnv: edgeEnvFlags(argv) });
+      const peer = await startPeer(name, { upstream, clients: CONNECTIONS, inspect: FORCE_GC, edgeEnv: edgeEnvFlags(argv), haproxyConfig: haproxyConfigFlag(argv), edgeCpuProfDir: edgeCpuProfFlag(argv) });
       try {
         const rss0 = await settledPeerRss(peer, SETTLE_MS, RSS_READS);
         const gc = await collectPeerGarbage(peer);

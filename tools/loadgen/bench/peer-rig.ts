@@ -76,6 +76,13 @@ export interface PeerOptions {
   readonly edgeEnv?: Readonly<Record<string, string>>;
   /** Another HAProxy config for `edge-x2` (experiments: `--haproxy-config <file>`); default infra/haproxy/haproxy.cfg. */
   readonly haproxyConfig?: string;
+  /** Write V8 CPU profiles of the edge processes here (`--edge-cpu-prof`); they appear when the edges exit. */
+  readonly edgeCpuProfDir?: string;
+}
+
+/** `--edge-cpu-prof`: CPU profiles of the edges into bench-results/tmp/edge-cpu-prof/ (git-ignored). */
+export function edgeCpuProfFlag(argv: readonly string[]): string | undefined {
+  return argv.includes('--edge-cpu-prof') ? join(REPO_ROOT, 'bench-results/tmp/edge-cpu-prof') : undefined;
 }
 
 /** `--haproxy-config <file>`, for experiments with the balancer's settings (the report names the file used). */
@@ -102,7 +109,7 @@ function canConnect(port: number): Promise<boolean> {
 /** Starts one peer; the caller stops it. */
 export async function startPeer(name: PeerName, options: PeerOptions): Promise<RunningPeer> {
   const { upstream } = options;
-  const edgeOptions = { upstream, inspect: options.inspect ?? false, env: options.edgeEnv ?? {} };
+  const edgeOptions = { upstream, inspect: options.inspect ?? false, env: options.edgeEnv ?? {}, ...(options.edgeCpuProfDir === undefined ? {} : { cpuProfDir: options.edgeCpuProfDir }) };
   switch (name) {
     case 'edge':
     case 'edge-json': {
@@ -129,7 +136,7 @@ export async function startPeer(name: PeerName, options: PeerOptions): Promise<R
 }
 
 /** `edge-x2`: two edge processes and enough HAProxy processes (all on one port) with infra/haproxy/haproxy.cfg. */
-async function startBalancedEdges(options: PeerOptions, edgeOptions: { upstream: Upstream; inspect: boolean; env: Readonly<Record<string, string>> }): Promise<RunningPeer> {
+async function startBalancedEdges(options: PeerOptions, edgeOptions: { upstream: Upstream; inspect: boolean; env: Readonly<Record<string, string>>; cpuProfDir?: string }): Promise<RunningPeer> {
   const edges: ChildServer[] = [];
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {

@@ -1,8 +1,8 @@
 // Fan-out, side by side: the same M clients x K of S symbols (full updates) against each peer in turn, with the
 // same publisher, NATS and load generator, stepping the delivered rate up (x2 from 25k/s) until p99 passes
-// 50 ms or not everything arrives, then narrowing the limit twice (geometric midpoints). Per peer: the highest
-// delivered updates/s with p99 <= 50 ms and its p50/p95/p99/p99.9; the latency at a rate every peer reaches;
-// the ratio edge / peer of each, as the median of the per-run ratios.
+// 50 ms twice in a row or not everything arrives, then narrowing twice above the best passing step (geometric
+// midpoints). Per peer: the highest delivered updates/s with p99 <= 50 ms and its p50/p95/p99/p99.9; the
+// latency at a rate every peer reaches; the ratio edge / peer of each, as the median of the per-run ratios.
 // One scenario: `npm run bench -- peers-fanout [--quick] --json` (`--peers edge,nats-ws`, `--runs 1`).
 import { intFlag, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus } from '@tickwire/bus';
@@ -10,7 +10,7 @@ import { subscribersPerSymbol } from '../src/connection-plan';
 import { LoadWorkerPool } from '../src/load-worker-pool';
 import { log, startUpstream, WORKER_SCRIPT, edgeEnvFlags } from './edge-rig';
 import { closeClients, cpuPidsOf, fullPlan, openClients, publisherFor, round, runStep, type StepContext, type StepResult } from './peer-load';
-import { PEERS, peersFlag, startPeer, type PeerName } from './peer-rig';
+import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName } from './peer-rig';
 import { medianRunOf, runPeers, type PeerRunResult } from './peer-runs';
 
 const argv = process.argv.slice(2);
@@ -27,6 +27,8 @@ const START = intFlag(argv, '--start', quick ? 10_000 : 25_000);
 const FACTOR = quick ? 4 : 2;
 const MAX_STEPS = quick ? 2 : 8;
 const REFINE = quick ? 0 : 2;
+/** The ladder stops after this many steps in a row over the p99 limit (or at the first step that loses updates). */
+const MISSES_TO_STOP = 2;
 /** The rate at which every peer's latency is compared (the ladder's second step). */
 const COMMON_RATE = START * FACTOR;
 const P99_LIMIT_MS = 50;
@@ -38,7 +40,8 @@ function figuresOf(steps: readonly StepResult[]): Record<(typeof METRICS)[number
   const passing = steps.filter((s) => s.ok);
   const best = passing.length > 0 ? passing.reduce((a, b) => (b.deliveredPerSec > a.deliveredPerSec ? b : a)) : undefined;
   const common = steps.find((s) => s.targetPerSec === COMMON_RATE && s.allDelivered);
-  const failing = steps.filter((s) => !s.ok).sort((a, b) => a.targetPerSec - b.targetPerSec)[0];
+  // The limit: the lowest step above the best passing one that missed (a miss below it was a hiccup).
+  const failing = steps.filter((s) => !s.ok && s.targetPerSec > (best?.targetPerSec ?? 0)).sort((a, b) => a.targetPerSec - b.targetPerSec)[0];
   return {
     maxDeliveredPerSec: best?.deliveredPerSec ?? 0,
     p50Ms: best?.p50Ms ?? null,
@@ -61,31 +64,30 @@ async function main(): Promise<void> {
     const plan = fullPlan(upstream, SUBSCRIPTIONS);
     const fanout = subscribersPerSymbol(CLIENTS, SUBSCRIPTIONS, SYMBOLS);
     const measure = async (name: PeerName): Promise<PeerRunResult<StepResult[]>> => {
-      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv: edgeEnvFlags(argv) });
+      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv: edgeEnvFlags(argv), haproxyConfig: haproxyConfigFlag(argv), edgeCpuProfDir: edgeCpuProfFlag(argv) });
       const publisher = await publisherFor(peer, upstream, bus);
       try {
         const opened = await openClients(pool, peer, plan, CLIENTS);
         log(`peers-fanout: ${name}: ${CLIENTS} clients x ${SUBSCRIPTIONS} subscriptions in ${opened.seconds.toFixed(1)} s`);
         const ctx: StepContext = { pool, peer, upstream, bus: publisher.bus, fanout, cpuPids: cpuPidsOf(peer, pool, upstream), p99LimitMs: P99_LIMIT_MS };
         await runStep(ctx, START, WARMUP_MS / 1e3, `peers-fanout ${name} warm-up`);
+        // Up the ladder while everything arrives, until two steps in a row miss the p99 limit: on a shared 2-core
+        // machine one step can miss by a scheduling hiccup, and the edge's p99 is not monotonic in the rate
+        // (it batches more updates per frame as the rate grows). Then narrow in above the best passing step.
         const steps: StepResult[] = [];
-        let pass: StepResult | undefined;
-        let fail: StepResult | undefined;
-        for (let i = 0, target = START; i < MAX_STEPS; i++, target *= FACTOR) {
+        let misses = 0;
+        for (let i = 0, target = START; i < MAX_STEPS && misses < MISSES_TO_STOP; i++, target *= FACTOR) {
           const step = await runStep(ctx, target, STEP_MS / 1e3, `peers-fanout ${name}`);
           steps.push(step);
-          if (!step.ok) {
-            fail = step;
-            break;
-          }
-          pass = step;
+          if (!step.allDelivered) break;
+          misses = step.ok ? 0 : misses + 1;
         }
-        for (let i = 0; i < REFINE && pass !== undefined && fail !== undefined; i++) {
-          const target = Math.round(Math.sqrt(pass.targetPerSec * fail.targetPerSec) / 1_000) * 1_000;
-          const step = await runStep(ctx, target, STEP_MS / 1e3, `peers-fanout ${name} (narrowing)`);
-          steps.push(step);
-          if (step.ok) pass = step;
-          else fail = step;
+        for (let i = 0; i < REFINE; i++) {
+          const best = steps.filter((s) => s.ok).sort((a, b) => b.targetPerSec - a.targetPerSec)[0];
+          const above = best === undefined ? undefined : steps.filter((s) => !s.ok && s.targetPerSec > best.targetPerSec).sort((a, b) => a.targetPerSec - b.targetPerSec)[0];
+          if (best === undefined || above === undefined) break;
+          const target = Math.round(Math.sqrt(best.targetPerSec * above.targetPerSec) / 1_000) * 1_000;
+          steps.push(await runStep(ctx, target, STEP_MS / 1e3, `peers-fanout ${name} (narrowing)`));
         }
         steps.sort((a, b) => a.targetPerSec - b.targetPerSec);
         return { figures: figuresOf(steps), detail: steps };

@@ -3,7 +3,8 @@
 // drops its connection at the same instant and reconnects at a uniformly random moment within the next
 // `--spread-ms` (2 s; quick 0.5 s), retrying with full-jitter backoff when refused. Measured per storm, from the
 // drop: the time until every client is resubscribed (acknowledged) and until every client has received a live
-// update again. Several storms per peer, the median reported.
+// update again. Several storms per peer, the median reported (a storm that leaves clients out ends the peer's
+// series: it is reported as not completed).
 // 19,000 clients is more than one process should hold under the 20,000 open-file limit here, so Tickwire's
 // entry is two edge processes behind HAProxy (`edge-x2`, the reference); the single edge runs too (its
 // MAX_CONNECTIONS raised to 19,500: ~19,030 files, just under the limit), and the peers are single processes.
@@ -19,7 +20,7 @@ import type { StormReply } from '../src/worker-protocol';
 import { relative } from 'node:path';
 import { edgeEnvFlags, log, REPO_ROOT, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, fullPlan, openClients, peerRss, publisherFor, round, tallies } from './peer-load';
-import { HAPROXY_CONFIG, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
+import { edgeCpuProfFlag, HAPROXY_CONFIG, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
 import { runPeers } from './peer-runs';
 import { BackgroundTicks } from './tick-publisher';
 
@@ -42,7 +43,7 @@ const PEER_LIST = peersFlag(argv, ['edge-x2', 'edge', 'nats-ws', 'socketio', 'pl
 const REFERENCE: PeerName = PEER_LIST.includes('edge-x2') ? 'edge-x2' : PEER_LIST[0]!;
 const GOAL_MS = 10_000;
 const HAPROXY_CONFIG_USED = haproxyConfigFlag(argv) ?? HAPROXY_CONFIG;
-const METRICS = ['allReceivingMs', 'allResubscribedMs', 'p50ReceivingMs', 'p99ReceivingMs', 'failedClients', 'retries', 'peerCpuSeconds'] as const;
+const METRICS = ['allReceivingMs', 'allResubscribedMs', 'p50ReceivingMs', 'p99ReceivingMs', 'failedClients', 'retries', 'peerCpuSeconds', 'workersCpuSeconds'] as const;
 
 interface Storm {
   readonly dropped: number;
@@ -55,8 +56,9 @@ interface Storm {
   readonly allReceivingMs: number | null;
   readonly p50ReceivingMs: number | null;
   readonly p99ReceivingMs: number | null;
-  /** CPU seconds the peer's processes used from the drop until the storm settled. */
+  /** CPU seconds the peer's processes used from the drop until the storm settled, and the load generator's. */
   readonly peerCpuSeconds: number;
+  readonly workersCpuSeconds: number;
   readonly peerRssAfterBytes: number;
   readonly errors: readonly string[];
 }
@@ -87,6 +89,7 @@ async function storm(pool: LoadWorkerPool, peer: RunningPeer): Promise<Storm> {
     p50ReceivingMs: quantile(receiving, 0.5),
     p99ReceivingMs: quantile(receiving, 0.99),
     peerCpuSeconds: round(peerCpuSeconds),
+    workersCpuSeconds: round(replies.reduce((a, r) => a + r.cpuSeconds, 0)),
     peerRssAfterBytes: peerRss(peer),
     errors: replies.flatMap((r) => r.errors).slice(0, 5),
   };
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     const plan = fullPlan(upstream, SUBSCRIPTIONS);
     const order = interleavedSymbolOrder(SYMBOLS, SUBSCRIPTIONS);
     const result = await runPeers({ peers: PEER_LIST, runs: 1, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'reconnect-storm' }, async (name) => {
-      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv: edgeEnvFlags(argv), haproxyConfig: HAPROXY_CONFIG_USED });
+      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv: edgeEnvFlags(argv), haproxyConfig: HAPROXY_CONFIG_USED, edgeCpuProfDir: edgeCpuProfFlag(argv) });
       const publisher = await publisherFor(peer, upstream, bus);
       let ticks: BackgroundTicks | undefined;
       try {
@@ -116,8 +119,10 @@ async function main(): Promise<void> {
           storms.push(s);
           log(
             `reconnect-storm: ${name} storm ${i + 1}/${STORMS}: ${s.back}/${s.dropped} resubscribed (all by ${s.allResubscribedMs ?? 'never'} ms), ${s.receiving} receiving (all by ${s.allReceivingMs ?? 'never'} ms; p50 ${s.p50ReceivingMs} p99 ${s.p99ReceivingMs} ms), ` +
-              `${s.retries} retries, peer CPU ${s.peerCpuSeconds} s${s.errors.length > 0 ? `; errors: ${s.errors.join('; ')}` : ''}`,
+              `${s.retries} retries, CPU peer ${s.peerCpuSeconds} s, load generator ${s.workersCpuSeconds} s${s.errors.length > 0 ? `; errors: ${s.errors.join('; ')}` : ''}`,
           );
+          // A storm that left clients out has answered the question for this peer; the next would start short.
+          if (s.allReceivingMs === null) break;
           await sleep(PAUSE_MS);
         }
         // A storm that never completed counts as slower than any that did.
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
             failedClients: Math.max(...storms.map((s) => s.failed)),
             retries: medianOf(storms.map((s) => s.retries)),
             peerCpuSeconds: medianOf(storms.map((s) => s.peerCpuSeconds)),
+            workersCpuSeconds: medianOf(storms.map((s) => s.workersCpuSeconds)),
           },
           detail: storms,
         };

@@ -11,7 +11,7 @@ import { subscribersPerSymbol } from '../src/connection-plan';
 import { LoadWorkerPool } from '../src/load-worker-pool';
 import { edgeEnvFlags, edgeMetrics, log, metric, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, cpuPidsOf, fullPlan, openClients, peerRss, publisherFor, round, runStep, tallies, type StepContext, type StepResult } from './peer-load';
-import { PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
+import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
 import { runPeers } from './peer-runs';
 
 const argv = process.argv.slice(2);
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const stalledPlan = fullPlan(upstream, SYMBOLS);
     const fanout = subscribersPerSymbol(HEALTHY, SUBSCRIPTIONS, SYMBOLS);
     const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'slow-consumers' }, async (name) => {
-      const peer = await startPeer(name, { upstream, clients: HEALTHY + STALLED, edgeEnv: edgeEnvFlags(argv) });
+      const peer = await startPeer(name, { upstream, clients: HEALTHY + STALLED, edgeEnv: edgeEnvFlags(argv), haproxyConfig: haproxyConfigFlag(argv), edgeCpuProfDir: edgeCpuProfFlag(argv) });
       const publisher = await publisherFor(peer, upstream, bus);
       try {
         await openClients(pool, peer, healthyPlan, HEALTHY);

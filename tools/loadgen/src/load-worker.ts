@@ -168,6 +168,7 @@ async function storm(command: StormCommand): Promise<StormReply> {
   const errors: string[] = [];
   let retries = 0;
   await sleep((command.atNs - wallClockNs()) / 1e6);
+  const cpuBefore = process.cpuUsage();
   for (const c of victims) {
     c.dropped = true;
     c.socket.terminate();
@@ -194,6 +195,10 @@ async function storm(command: StormCommand): Promise<StormReply> {
     receivingMs: back.filter((c) => c.firstUpdateNs > 0).map((c) => sinceStorm(c.firstUpdateNs)),
     failed: victims.length - back.length,
     retries,
+    cpuSeconds: (() => {
+      const used = process.cpuUsage(cpuBefore);
+      return (used.user + used.system) / 1e6;
+    })(),
     errors,
   };
 }

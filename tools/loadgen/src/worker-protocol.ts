@@ -72,6 +72,8 @@ export interface StormReply {
   readonly failed: number;
   /** Connection attempts that failed and were retried. */
   readonly retries: number;
+  /** This worker's CPU seconds from the drop until the storm settled (the load generator's share). */
+  readonly cpuSeconds: number;
   readonly errors: readonly string[];
 }
 
