@@ -167,15 +167,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       this.closeWith(CLOSE_CODES.PROTOCOL_ERROR, isBinary ? 'binary frame on the JSON subprotocol' : 'text frame on the protobuf subprotocol', 'invalid_messages');
       return;
     }
-    if (!this.rateLimiter.tryTake(nowMs)) {
-      metrics.reject('rate_limited');
-      if (++this.rateLimitHits > limits.maxRateLimitHits) {
-        this.closeWith(CLOSE_CODES.RATE_LIMITED, `more than ${limits.messagesPerSec} messages/s`, 'rate_limited');
-      } else {
-        this.sendError(ErrorCode.RATE_LIMITED, `message dropped: more than ${limits.messagesPerSec} messages/s (burst ${limits.messageBurst})`, 0);
-      }
-      return;
-    }
+    if (!this.withinRate(nowMs)) return;
     const decoded: DecodeResult<ClientMessage> = isBinary ? decodeClientMessage(data) : decodeClientJson(Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8'));
     if (!decoded.ok) {
       this.invalid(decoded.code, decoded.reason, decoded.requestId);
@@ -192,6 +184,30 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   /** A protocol-level pong (or any sign of life the transport sees). */
   onPong(nowMs: number): void {
     this.lastInboundMs = nowMs;
+  }
+
+  /**
+   * A WebSocket ping frame, already answered by the transport (`ws` sends the pong). It counts as a message
+   * for the rate limit: otherwise a client could make the edge write (and, if it does not read, buffer)
+   * a pong per ping without bound.
+   */
+  onPing(nowMs: number): void {
+    if (this.state === 'closed') return;
+    this.lastInboundMs = nowMs;
+    this.withinRate(nowMs);
+  }
+
+  /** Takes a token for one inbound message; past the rate answers RATE_LIMITED, then closes with 4003. */
+  private withinRate(nowMs: number): boolean {
+    if (this.rateLimiter.tryTake(nowMs)) return true;
+    const { metrics, limits } = this.services;
+    metrics.reject('rate_limited');
+    if (++this.rateLimitHits > limits.maxRateLimitHits) {
+      this.closeWith(CLOSE_CODES.RATE_LIMITED, `more than ${limits.messagesPerSec} messages/s`, 'rate_limited');
+    } else {
+      this.sendError(ErrorCode.RATE_LIMITED, `message dropped: more than ${limits.messagesPerSec} messages/s (burst ${limits.messageBurst})`, 0);
+    }
+    return false;
   }
 
   private dispatch(message: ClientMessage): void {

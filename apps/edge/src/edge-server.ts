@@ -150,6 +150,7 @@ export class EdgeServer {
     socket[SERVER] = this;
     ws.on('message', onSocketMessage);
     ws.on('pong', onSocketPong);
+    ws.on('ping', onSocketPing);
     ws.on('error', onSocketError);
     ws.once('close', onSocketClose);
     if (!origins.allows(request.headers.origin)) {
@@ -301,6 +302,10 @@ function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void
 
 function onSocketPong(this: WebSocket): void {
   (this as SessionSocket)[SESSION].onPong(Date.now());
+}
+
+function onSocketPing(this: WebSocket): void {
+  (this as SessionSocket)[SESSION].onPing(Date.now());
 }
 
 function onSocketError(this: WebSocket, err: Error): void {
