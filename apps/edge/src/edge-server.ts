@@ -171,7 +171,13 @@ export class EdgeServer {
     this.options.connections.release(session.remoteAddress);
   }
 
-  logSocketError(session: ClientSession, err: Error): void {
+  /**
+   * `ws` refused a frame (larger than its `maxPayload`, invalid UTF-8, unmasked, a reserved opcode or bit,
+   * broken fragmentation) and closes with 1009, 1007 or 1002 itself: counted like the edge's own refusals.
+   */
+  socketError(session: ClientSession, err: Error): void {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('WS_ERR_')) this.options.services.metrics.reject(WS_TOO_BIG.has(code) ? 'message_too_big' : 'invalid_messages');
     this.options.services.logger.debug({ event: 'edge.socket_error', session: session.id, err }, 'client socket error');
   }
 
@@ -292,6 +298,9 @@ export class EdgeServer {
   }
 }
 
+/** `ws` error codes of a frame or message over its size limit (1009); every other `WS_ERR_*` is a protocol violation. */
+const WS_TOO_BIG: ReadonlySet<string> = new Set(['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH']);
+
 const SESSION = Symbol('session');
 const SERVER = Symbol('server');
 type SessionSocket = WebSocket & { [SESSION]: ClientSession; [SERVER]: EdgeServer };
@@ -310,7 +319,7 @@ function onSocketPing(this: WebSocket): void {
 
 function onSocketError(this: WebSocket, err: Error): void {
   const socket = this as SessionSocket;
-  socket[SERVER].logSocketError(socket[SESSION], err);
+  socket[SERVER].socketError(socket[SESSION], err);
 }
 
 function onSocketClose(this: WebSocket): void {
