@@ -44,6 +44,15 @@ export interface EdgeServerOptions {
 export const STREAM_PATH = '/v1/stream';
 export const SSE_PATH = '/v1/sse';
 const MODE_BY_NAME: Readonly<Record<string, SubscriptionMode>> = { ltp: SubscriptionMode.LTP, quote: SubscriptionMode.QUOTE, full: SubscriptionMode.FULL };
+/**
+ * How long a connection may take to send a complete HTTP request (the upgrade, or an HTTP read). Node's
+ * default (60 s, checked every 30 s) let a connection that never finishes its request hold a socket for up
+ * to 90 s without counting against MAX_CONNECTIONS_PER_IP, which applies at the upgrade: a cheap way for one
+ * address to use up the process's open files.
+ */
+export const REQUEST_HEADERS_TIMEOUT_MS = 10_000;
+/** How often the HTTP server checks that deadline. */
+const HEADERS_TIMEOUT_CHECK_MS = 1_000;
 
 /**
  * The edge's public listener: WebSocket upgrades on `/v1/stream`, Server-Sent Events on `/v1/sse`, and
@@ -61,7 +70,7 @@ export class EdgeServer {
     const limits = options.services.limits;
     // ws enforces a hard cap (4x ours) while reading; our own limit answers with 4001 and a reason.
     this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: limits.maxMessageBytes * 4, handleProtocols: (offered) => encodingFromSubprotocols(offered)?.subprotocol ?? false });
-    this.app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: false });
+    this.app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: false, http: { headersTimeout: REQUEST_HEADERS_TIMEOUT_MS, connectionsCheckingInterval: HEADERS_TIMEOUT_CHECK_MS } });
     this.routes();
     this.app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));
   }
