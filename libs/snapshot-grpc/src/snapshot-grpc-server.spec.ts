@@ -1,9 +1,9 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { Candle, Instrument, MarketUpdate, MODE_FIELDS, projectUpdate, SubscriptionMode, TradeKind } from '@tickwire/protocol';
 import { createLogger, createMetrics, type Registry } from '@tickwire/runtime';
 import { MemorySnapshotStore, StoreError, type SnapshotStore } from '@tickwire/store';
 import { SnapshotClient } from './snapshot-client';
-import { SnapshotClientError } from './errors';
+import { ERROR_CODE_METADATA_KEY, SnapshotClientError } from './errors';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from './snapshot-grpc-server';
 
 const logger = createLogger({ service: 'snapshot-grpc-test', level: 'silent' });
@@ -115,6 +115,21 @@ describe('SnapshotService over a MemorySnapshotStore (real gRPC server on loopba
     const tooMany = await expectClientError(client.getSnapshots(['A', 'B', 'C', 'D', 'E', 'F'], SubscriptionMode.FULL), { code: 'SNAPSHOT_GRPC_ERR_TOO_MANY_SYMBOLS', grpcStatus: GrpcStatus.INVALID_ARGUMENT });
     expect(tooMany.message).toBe('too many symbols in one request: symbols: 6 given, at most 5 per request');
     expect(await metricValue(registry, 'tickwire_snapshot_grpc_errors_total', { method: 'GetSnapshots', status: 'INVALID_ARGUMENT' })).toBe(6);
+  });
+
+  it('answers request bytes that do not decode with INVALID_ARGUMENT (not grpc-js INTERNAL), counted', async () => {
+    const raw = new Client(server.address, credentials.createInsecure());
+    const call = (method: string, bytes: number[]): Promise<ServiceError | null> =>
+      new Promise((resolve) => raw.makeUnaryRequest(`/tickwire.v1.SnapshotService/${method}`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(bytes), new Metadata(), { deadline: Date.now() + 2_000 }, (error) => resolve(error)));
+    // A length past the end, a truncated varint, a field of wire type 7.
+    const errors = [await call('GetSnapshots', [0x0a, 0xf3, 0x41]), await call('ListInstruments', [0x10, 0xcd]), await call('GetCandles', [0x0f])];
+    raw.close();
+    for (const error of errors) {
+      expect(error).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+      expect(error!.metadata.get(ERROR_CODE_METADATA_KEY)).toEqual(['SNAPSHOT_GRPC_ERR_INVALID_ARGUMENT']);
+    }
+    expect(errors[0]!.details).toMatch(/^invalid argument: the request is not a valid GetSnapshotsRequest: /);
+    for (const method of ['GetSnapshots', 'ListInstruments', 'GetCandles']) expect(await metricValue(registry, 'tickwire_snapshot_grpc_errors_total', { method, status: 'INVALID_ARGUMENT' })).toBe(1);
   });
 
   it('ListInstruments lists by prefix in symbol order; limit 0 is the default, a large limit is cut to the maximum', async () => {

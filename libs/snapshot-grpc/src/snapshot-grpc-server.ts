@@ -81,14 +81,34 @@ export function parseSnapshotGrpcServerOptions(options: SnapshotGrpcServerOption
 }
 
 /**
+ * Request bytes that are not a valid message of the method's type. grpc-js would answer a deserializer
+ * that throws with INTERNAL ("Error deserializing request") before any handler runs, so the caller's
+ * mistake would look like the server's and go uncounted; the handler answers INVALID_ARGUMENT instead.
+ */
+class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+function tolerantDeserialize<Req>(deserialize: (bytes: Buffer) => Req): (bytes: Buffer) => Req | UndecodableRequest {
+  return (bytes) => {
+    try {
+      return deserialize(bytes);
+    } catch (error) {
+      return new UndecodableRequest(error instanceof Error ? error.message : String(error));
+    }
+  };
+}
+
+/**
  * The server-side method table: the generated one, except that responses are handed over already
- * encoded (`response-encoding.ts`), so the stored bytes go out without a decode/encode round trip.
+ * encoded (`response-encoding.ts`), so the stored bytes go out without a decode/encode round trip, and
+ * undecodable requests reach the handler (`UndecodableRequest`).
  */
 const PRE_ENCODED_RESPONSE = { responseSerialize: (bytes: Buffer): Buffer => bytes } as const;
 const SERVER_DEFINITION = {
-  getSnapshots: { ...SnapshotServiceService.getSnapshots, ...PRE_ENCODED_RESPONSE },
-  listInstruments: { ...SnapshotServiceService.listInstruments, ...PRE_ENCODED_RESPONSE },
-  getCandles: { ...SnapshotServiceService.getCandles, ...PRE_ENCODED_RESPONSE },
+  getSnapshots: { ...SnapshotServiceService.getSnapshots, ...PRE_ENCODED_RESPONSE, requestDeserialize: tolerantDeserialize(SnapshotServiceService.getSnapshots.requestDeserialize) },
+  listInstruments: { ...SnapshotServiceService.listInstruments, ...PRE_ENCODED_RESPONSE, requestDeserialize: tolerantDeserialize(SnapshotServiceService.listInstruments.requestDeserialize) },
+  getCandles: { ...SnapshotServiceService.getCandles, ...PRE_ENCODED_RESPONSE, requestDeserialize: tolerantDeserialize(SnapshotServiceService.getCandles.requestDeserialize) },
 } as const;
 
 /** A store failure as the client should see it. */
@@ -160,7 +180,7 @@ class SnapshotGrpcServerImpl implements SnapshotGrpcServer {
   }
 
   /** Wraps a handler: deadline and cancellation checks, error mapping, metrics, logs. */
-  unary<Req>(method: string, recorder: GrpcCallRecorder, handler: Handler<Req>): (call: ServerUnaryCall<Req, Buffer>, callback: sendUnaryData<Buffer>) => void {
+  unary<Req>(method: string, recorder: GrpcCallRecorder, handler: Handler<Req>): (call: ServerUnaryCall<Req | UndecodableRequest, Buffer>, callback: sendUnaryData<Buffer>) => void {
     return (call, callback) => {
       const started = process.hrtime.bigint();
       if (isAbandoned(call)) {
@@ -168,7 +188,12 @@ class SnapshotGrpcServerImpl implements SnapshotGrpcServer {
         recorder.record(method, started, call.cancelled ? GrpcStatus.CANCELLED : GrpcStatus.DEADLINE_EXCEEDED);
         return;
       }
-      handler(call.request, call).then(
+      const request = call.request;
+      const answer =
+        request instanceof UndecodableRequest
+          ? Promise.reject(new SnapshotGrpcError('SNAPSHOT_GRPC_ERR_INVALID_ARGUMENT', `the request is not a valid ${method}Request: ${request.reason}`))
+          : handler(request, call as ServerUnaryCall<Req, Buffer>);
+      answer.then(
         (response) => {
           if (isAbandoned(call)) {
             recorder.record(method, started, GrpcStatus.DEADLINE_EXCEEDED);
