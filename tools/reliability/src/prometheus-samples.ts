@@ -1,0 +1,43 @@
+/**
+ * Sample values of a Prometheus text exposition (`GET /metrics`), read the way the tests compare them:
+ * before and after an attack, as a difference.
+ */
+export class PrometheusSamples {
+  private readonly samples = new Map<string, number>();
+
+  constructor(text: string) {
+    for (const line of text.split('\n')) {
+      if (line === '' || line.startsWith('#')) continue;
+      const space = line.lastIndexOf(' ');
+      this.samples.set(line.slice(0, space).trim(), Number(line.slice(space + 1)));
+    }
+  }
+
+  /**
+   * The value of `name` with exactly `labels` apart from the `service` label every Tickwire metric carries;
+   * 0 when there is no such sample (a labelled counter nobody incremented yet).
+   */
+  value(name: string, labels: Readonly<Record<string, string>> = {}): number {
+    for (const [key, value] of this.samples) {
+      const parsed = parseKey(key);
+      if (parsed.name !== name) continue;
+      const { service: _service, ...rest } = parsed.labels;
+      const wanted = Object.entries(labels);
+      if (Object.keys(rest).length === wanted.length && wanted.every(([k, v]) => rest[k] === v)) return value;
+    }
+    return 0;
+  }
+
+  /** `value(...)` here minus the same in `before`. */
+  delta(before: PrometheusSamples, name: string, labels: Readonly<Record<string, string>> = {}): number {
+    return this.value(name, labels) - before.value(name, labels);
+  }
+}
+
+function parseKey(key: string): { name: string; labels: Record<string, string> } {
+  const brace = key.indexOf('{');
+  if (brace < 0) return { name: key, labels: {} };
+  const labels: Record<string, string> = {};
+  for (const match of key.slice(brace + 1, -1).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[match[1]!] = match[2]!;
+  return { name: key.slice(0, brace), labels };
+}
