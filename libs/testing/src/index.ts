@@ -16,3 +16,5 @@ export function startNats(options?: TestServerOptions): Promise<TestServer> {
 export function startRedis(options?: TestServerOptions): Promise<TestServer> {
   return startTestServer(REDIS_SERVER, options);
 }
+export { REPO, ServiceProcess, type LogLine } from './service-process';
+export { SYNTHETIC_EPOCH, syntheticTick, type SyntheticTickOptions } from './synthetic-tick';

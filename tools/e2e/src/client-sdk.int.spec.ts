@@ -3,10 +3,8 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { TickwireClient, TickwireHttp, symbolStateFromUpdate, type ConnectionStatus, type Mode, type StatusDetail, type SymbolState } from '@tickwire/client';
 import { decodeClientJson, decodeServerJson, MarketUpdate, MODE_FIELDS, projectUpdate, SubscriptionMode, tickSubjectForSymbol, type ServerMessage } from '@tickwire/protocol';
-import { findFreePort, startNats, startRedis, type TestServer } from '@tickwire/testing';
+import { findFreePort, startNats, startRedis, type TestServer, ServiceProcess, syntheticTick } from '@tickwire/testing';
 import { realtimeToken } from './edge-token';
-import { ServiceProcess } from './service-process';
-import { syntheticTick } from './synthetic-tick';
 
 /**
  * @tickwire/client against real edge processes (real NATS, the real snapshot service over Redis): the test

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { findFreePort, startNats, startRedis, type TestServer } from '@tickwire/testing';
-import { ServiceProcess } from './service-process';
+import { findFreePort, startNats, startRedis, type TestServer, ServiceProcess } from '@tickwire/testing';
 
 const REPO = join(__dirname, '../../..');
 const DASHBOARD_DIST = join(REPO, 'apps', 'dashboard', 'dist');

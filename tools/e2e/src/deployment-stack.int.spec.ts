@@ -3,14 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { TickwireClient, TickwireHttp } from '@tickwire/client';
-import { findFreePort, startRedis, type TestServer } from '@tickwire/testing';
+import { findFreePort, startRedis, type TestServer, REPO, ServiceProcess } from '@tickwire/testing';
 import { parse, parseAllDocuments } from 'yaml';
 import { realtimeToken } from './edge-token';
 import { edgeConnections, HaproxyBalancer, type EdgeAddress } from './haproxy-balancer';
 import { NatsCluster } from './nats-cluster';
 import { NginxBalancer } from './nginx-balancer';
 import { exposedSeriesNames, metricNamesInPromQL } from './prometheus-text';
-import { REPO, ServiceProcess } from './service-process';
 import { until } from './until';
 
 /**

@@ -2,10 +2,9 @@ import { CLOSE_CODES } from '@tickwire/protocol';
 import { createLogger } from '@tickwire/runtime';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { MemorySnapshotStore } from '@tickwire/store';
-import { EdgeTestClient, findFreePort, serverMessage, startNats, type TestServer } from '@tickwire/testing';
+import { EdgeTestClient, findFreePort, serverMessage, startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { realtimeToken } from './edge-token';
 import { edgeConnections, HaproxyBalancer } from './haproxy-balancer';
-import { ServiceProcess } from './service-process';
 import { until } from './until';
 
 const SECRET = 'e2e-balancer-secret-0123456789-0123456789-abcd';

@@ -1,9 +1,8 @@
 import { SubscriptionMode, type MarketUpdate } from '@tickwire/protocol';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
-import { applyUpdateStream, EdgeTestClient, findFreePort, serverMessage, startNats, startRedis, type EdgeWire, type TestServer } from '@tickwire/testing';
+import { applyUpdateStream, EdgeTestClient, findFreePort, serverMessage, startNats, startRedis, type EdgeWire, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { referenceBooks } from './reference-books';
 import { realtimeToken } from './edge-token';
-import { ServiceProcess } from './service-process';
 
 const DAY = { SEED: '11', SYMBOLS: '30', MESSAGES: '60000', RATE: '20000' };
 const SHARD_COUNT = '4';

@@ -3,8 +3,7 @@ import { waitUntil } from '@tickwire/bus/testing';
 import { StockDirectory } from '@tickwire/itch';
 import { MarketDayGenerator } from '@tickwire/market-sim';
 import { forEachRawMessage, RawBatch, rawWildcard, shardOf } from '@tickwire/protocol';
-import { findFreePort, startNats, type TestServer } from '@tickwire/testing';
-import { ServiceProcess } from './service-process';
+import { findFreePort, startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
 
 const SHARDS = 4;
 const DAY = { SEED: '42', SYMBOLS: '200', MESSAGES: '50000', RATE: '50000' };

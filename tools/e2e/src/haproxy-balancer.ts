@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { findFreePort } from '@tickwire/testing';
+import { findFreePort, REPO, type ServiceProcess } from '@tickwire/testing';
 import { exposedSeriesNames, sampleValue } from './prometheus-text';
-import { REPO, type ServiceProcess } from './service-process';
 
 /** The balancer config deployments use; compose mounts the same file. */
 export const HAPROXY_CONFIG = join(REPO, 'infra', 'haproxy', 'haproxy.cfg');

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { REPO } from '@tickwire/testing';
 import { renderKustomization } from './kustomization-fallback';
 import { NginxBalancer } from './nginx-balancer';
 import { metricNamesInPromQL } from './prometheus-text';
-import { REPO } from './service-process';
 import { durationMs, serviceVariables } from './service-variables';
 
 /**

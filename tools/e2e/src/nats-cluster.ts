@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '@tickwire/testing';
-import { REPO } from './service-process';
+import { findFreePort, REPO } from '@tickwire/testing';
 
 /** The cluster node config compose runs too: one file, each node set up through environment variables. */
 export const NATS_CLUSTER_CONFIG = join(REPO, 'infra', 'nats', 'nats-cluster.conf');

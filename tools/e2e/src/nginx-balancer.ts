@@ -2,9 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '@tickwire/testing';
+import { findFreePort, REPO } from '@tickwire/testing';
 import type { EdgeAddress } from './haproxy-balancer';
-import { REPO } from './service-process';
 
 /** The NGINX equivalent of haproxy.cfg, with `${LISTEN_ADDR}` and `${EDGE1..3}` placeholders. */
 export const NGINX_TEMPLATE = join(REPO, 'infra', 'nginx', 'nginx.conf');

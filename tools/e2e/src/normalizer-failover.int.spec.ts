@@ -1,9 +1,8 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { waitUntil } from '@tickwire/bus/testing';
 import { allTicksWildcard, MarketUpdate } from '@tickwire/protocol';
-import { findFreePort, startNats, type TestServer } from '@tickwire/testing';
+import { findFreePort, startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { referenceBooks } from './reference-books';
-import { ServiceProcess } from './service-process';
 
 // A day long enough (a few seconds at SPEED 2, no open burst) to kill the active normalizer in the middle.
 const DAY = { SEED: '11', SYMBOLS: '40', MESSAGES: '120000', RATE: '20000', OPEN_BURST_MULTIPLIER: '1' };

@@ -1,9 +1,8 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { waitUntil } from '@tickwire/bus/testing';
 import { allTicksWildcard, MarketUpdate } from '@tickwire/protocol';
-import { findFreePort, startNats, type TestServer } from '@tickwire/testing';
+import { findFreePort, startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { referenceBooks } from './reference-books';
-import { ServiceProcess } from './service-process';
 
 const DAY = { SEED: '23', SYMBOLS: '40', MESSAGES: '120000', RATE: '20000', OPEN_BURST_MULTIPLIER: '1' };
 const NORMALIZER = { SHARD_COUNT: '2', SHARDS: '0-1', MAX_UPDATES_PER_SEC: '20', RAW_STREAM: 'MD_RAW' };

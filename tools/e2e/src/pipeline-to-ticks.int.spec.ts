@@ -1,9 +1,8 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { waitUntil } from '@tickwire/bus/testing';
 import { allTicksWildcard, MarketUpdate } from '@tickwire/protocol';
-import { findFreePort, startNats, type TestServer } from '@tickwire/testing';
+import { findFreePort, startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { referenceBooks } from './reference-books';
-import { ServiceProcess } from './service-process';
 
 const DAY = { SEED: '7', SYMBOLS: '50', MESSAGES: '100000', RATE: '20000' };
 const MAX_UPDATES_PER_SEC = 20;

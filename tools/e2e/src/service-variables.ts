@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO } from './service-process';
+import { REPO } from '@tickwire/testing';
 
 const known = new Map<string, ReadonlySet<string>>();
 

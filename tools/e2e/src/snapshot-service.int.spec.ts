@@ -2,9 +2,7 @@ import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
 import { SnapshotClient, SnapshotClientError } from '@tickwire/snapshot-grpc';
 import { createRedisStore } from '@tickwire/store';
-import { startNats, startRedis, type TestServer } from '@tickwire/testing';
-import { ServiceProcess } from './service-process';
-import { SYNTHETIC_EPOCH, syntheticTick } from './synthetic-tick';
+import { startNats, startRedis, type TestServer, ServiceProcess, SYNTHETIC_EPOCH, syntheticTick } from '@tickwire/testing';
 
 const SHARD_COUNT = 4;
 const SYMBOLS = Array.from({ length: 40 }, (_, i) => `SYM${i}`).concat(['BRK.B']);

@@ -1,7 +1,6 @@
 import { SubscriptionMode, SubscriptionResultCode } from '@tickwire/protocol';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
-import { EdgeTestClient, serverMessage, startNats, startRedis, type EdgeWire, type TestServer } from '@tickwire/testing';
-import { ServiceProcess } from './service-process';
+import { EdgeTestClient, serverMessage, startNats, startRedis, type EdgeWire, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { SyntheticMarket } from './synthetic-market';
 import { EDGE_SECRET, hs256Token } from './test-tokens';
 

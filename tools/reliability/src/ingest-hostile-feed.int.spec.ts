@@ -2,9 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { forEachRawMessage, RawBatch, rawWildcard } from '@tickwire/protocol';
-import { startNats, type TestServer } from '@tickwire/testing';
+import { startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { PrometheusSamples } from './prometheus-samples';
-import { ServiceProcess } from './service-process';
 import { until } from './until';
 
 /**

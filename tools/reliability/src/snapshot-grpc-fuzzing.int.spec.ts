@@ -2,10 +2,9 @@ import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError 
 import fc from 'fast-check';
 import { GetCandlesRequest, GetSnapshotsRequest, ListInstrumentsRequest, SubscriptionMode } from '@tickwire/protocol';
 import { ERROR_CODE_METADATA_KEY, SnapshotClient, SnapshotClientError, symbolProblem } from '@tickwire/snapshot-grpc';
-import { startNats, startRedis, type TestServer } from '@tickwire/testing';
+import { startNats, startRedis, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { mutate, mutationOps, protobufFields, symbolArbitrary } from './client-frames';
 import { PrometheusSamples } from './prometheus-samples';
-import { ServiceProcess } from './service-process';
 import { SyntheticMarket } from './synthetic-market';
 import { until } from './until';
 

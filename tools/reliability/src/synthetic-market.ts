@@ -1,36 +1,7 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { Instrument, instrumentSubject, MarketUpdate, shardOf, TradeKind, TradingStatus, tickSubjectForSymbol, UPDATE_FIELDS_ALL } from '@tickwire/protocol';
+import { Instrument, instrumentSubject, MarketUpdate, shardOf, tickSubjectForSymbol } from '@tickwire/protocol';
+import { syntheticTick } from '@tickwire/testing';
 
-/** The epoch the synthetic market publishes in. */
-export const SYNTHETIC_EPOCH = 1_700_000_000_000n;
-
-/**
- * The full state the normalizer would publish for `symbol` at `seq`, every field a function of both (the same
- * shape as tools/e2e's synthetic tick): every field changes with every seq, so a `full` subscriber must see
- * every seq as a delta of exactly +1.
- */
-export function syntheticTick(symbol: string, seq: number): MarketUpdate {
-  const price = 1_000_000 + seq * 100;
-  const publishNs = BigInt(Date.now()) * 1_000_000n;
-  return MarketUpdate.fromPartial({
-    symbol,
-    seq: BigInt(seq),
-    epoch: SYNTHETIC_EPOCH,
-    exchangeTsNs: 34_200_000_000_000n + BigInt(seq),
-    ingestTsNs: publishNs - 1_000n,
-    publishTsNs: publishNs,
-    ltp: price,
-    lastSize: 100n,
-    quote: { bidPrice: price - 100, bidSize: BigInt(seq), askPrice: price + 100, askSize: 7n },
-    ohlc: { open: 1_000_100, high: price, low: 1_000_100, close: price },
-    volume: BigInt(seq * 100),
-    vwap: price - 0.5,
-    depth: { bids: [{ price: price - 100, size: BigInt(seq), orders: 1 }], asks: [{ price: price + 100, size: 7n, orders: 2 }] },
-    trades: [{ price, size: 100n, matchNumber: BigInt(seq), exchangeTsNs: 34_200_000_000_000n + BigInt(seq), kind: TradeKind.CONTINUOUS }],
-    status: TradingStatus.TRADING,
-    changed: UPDATE_FIELDS_ALL,
-  });
-}
 
 /** Publishes synthetic md.tick updates on real NATS, as the normalizer would, and remembers every seq. */
 export class SyntheticMarket {

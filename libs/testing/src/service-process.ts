@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** The repository root. */
+/** The repository root (this file is at libs/testing/src or libs/testing/dist). */
 export const REPO = join(__dirname, '../../..');
 
 export interface LogLine {
@@ -14,8 +14,8 @@ export interface LogLine {
 
 /**
  * A Tickwire service (`apps/<name>/dist/main.js`) running as a child process, with its NDJSON logs, its exit
- * and what the kernel says about it (RSS, open descriptors). The same harness as tools/e2e's, plus `/proc`
- * readings; both belong in @tickwire/testing once one owner moves them there.
+ * and what the kernel says about it (RSS, open descriptors): how the end-to-end and reliability suites run
+ * the apps.
  */
 export class ServiceProcess {
   readonly lines: LogLine[] = [];
@@ -105,6 +105,11 @@ export class ServiceProcess {
       }
     }
     return sockets;
+  }
+
+  /** Kills without a chance to clean up (a crash, an OOM kill). */
+  kill(): void {
+    this.child.kill('SIGKILL');
   }
 
   /** SIGTERM, then the exit code. */
