@@ -5,7 +5,7 @@ export { applyUpdateStream, EdgeTestClient, serverMessage, type EdgeWire } from 
 export { findFreePort } from './free-port';
 export { SERVER_BACKEND_ENV, type ServerBackend } from './backend';
 export { NATS_SERVER, REDIS_SERVER, type ServerKind } from './server-kinds';
-export { TEST_HOST, startTestServer, type TestServer, type TestServerOptions } from './test-server';
+export { TEST_HOST, startTestServer, waitForReadyLine, type TestServer, type TestServerOptions } from './test-server';
 
 /** A real NATS server (testcontainers, or a local process where allowed) on a free loopback port. */
 export function startNats(options?: TestServerOptions): Promise<TestServer> {

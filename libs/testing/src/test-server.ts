@@ -108,27 +108,7 @@ class ProcessServer extends BaseServer {
   async start(): Promise<void> {
     const child = spawn(this.serverKind.binary, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`${this.serverKind.binary} not ready within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (this.serverKind.readyLine.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${this.serverKind.binary} exited with ${code} before it was ready:\n${output}`));
-      });
-    });
+    await waitForReadyLine(child, this.serverKind.readyLine, START_TIMEOUT_MS, this.serverKind.binary);
     await this.waitForPort();
   }
 
@@ -151,5 +131,33 @@ function canConnect(host: string, port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Resolves once the server process prints `readyLine` (on stdout or stderr); rejects with what it printed
+ * if it exits first, cannot run, or stays silent past `limitMs`.
+ */
+export function waitForReadyLine(child: ChildProcess, readyLine: RegExp, limitMs: number, name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${name} not ready within ${limitMs} ms:\n${output}`)), limitMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (readyLine.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${name}: ${error.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${String(code)} before it was ready:\n${output}`));
+    });
   });
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort, REPO } from '@tickwire/testing';
+import { findFreePort, REPO, waitForReadyLine } from '@tickwire/testing';
 
 /** The cluster node config compose runs too: one file, each node set up through environment variables. */
 export const NATS_CLUSTER_CONFIG = join(REPO, 'infra', 'nats', 'nats-cluster.conf');
@@ -85,27 +85,8 @@ export class NatsCluster {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.push(child);
-    return new Promise((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`${node.name} not ready within ${START_LIMIT_MS} ms:\n${output}`)), START_LIMIT_MS);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (READY_LINE.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run nats-server (apt-get install nats-server): ${error.message}`));
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${node.name} exited with ${String(code)} before it was ready:\n${output}`));
-      });
-    });
+    // nats-server comes from Debian: apt-get install nats-server (tools/ci/install-system-packages.sh).
+    return waitForReadyLine(child, READY_LINE, START_LIMIT_MS, `nats-server ${node.name}`);
   }
 
   private async waitUntilFormed(): Promise<void> {
