@@ -43,18 +43,29 @@ async function main(argv: readonly string[]): Promise<number> {
   const quick = flags.has('--quick');
   const json = flags.has('--json');
   const results: ScenarioResult[] = [];
+  const failed: string[] = [];
+  const dir = join(repoRoot, 'bench-results');
+  const suffix = quick ? '.quick' : '';
+  const machine = machineInfo();
   for (const scenario of selected) {
     if (!json) console.error(`bench: running ${scenario.name}${quick ? ' (quick)' : ''}...`);
-    const result = await runScenario(repoRoot, scenario, quick, []);
+    let result: ScenarioResult;
+    try {
+      result = await runScenario(repoRoot, scenario, quick, []);
+    } catch (error) {
+      // One broken scenario does not cost the others their results; the run still fails at the end.
+      console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+      failed.push(scenario.name);
+      continue;
+    }
     results.push(result);
     if (json) console.log(JSON.stringify({ scenario: result.scenario, quick, ...result.figures }));
+    else {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${result.scenario}${suffix}.json`), `${JSON.stringify({ ...result, machine }, null, 2)}\n`);
+    }
   }
-  if (!json) {
-    const machine = machineInfo();
-    const dir = join(repoRoot, 'bench-results');
-    const suffix = quick ? '.quick' : '';
-    mkdirSync(dir, { recursive: true });
-    for (const result of results) writeFileSync(join(dir, `${result.scenario}${suffix}.json`), `${JSON.stringify({ ...result, machine }, null, 2)}\n`);
+  if (!json && results.length > 0) {
     // The document shows every scenario that has a stored result for this mode, not only the ones just run.
     const all = storedResults(dir, quick);
     const plots: Record<string, string> = {};
@@ -69,6 +80,10 @@ async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(docPath, spliceResults(readFileSync(docPath, 'utf8'), block, quick ? QUICK_START : RESULTS_START, quick ? QUICK_END : RESULTS_END));
     console.error(`bench: wrote bench-results/ and docs/benchmarks.md${quick ? ' (quick block)' : ''}`);
     console.log(JSON.stringify({ scenarios: results.map((r) => ({ scenario: r.scenario, ...r.figures })) }));
+  }
+  if (failed.length > 0) {
+    console.error(`bench: failed: ${failed.join(', ')}`);
+    return 1;
   }
   return 0;
 }
