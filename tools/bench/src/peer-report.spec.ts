@@ -30,6 +30,7 @@ const result: ScenarioResult = {
     ratios: { nats: { rate: 2, mem: 2 } },
     goals: { g: { label: 'edge / nats, delivered', measured: 2, unit: 'x', comparison: '>=', target: 1.5, met: true } },
     loadAverage: [1.5, 2.25],
+    othersCores: { median: 0.1, max: 0.4 },
   },
 };
 
@@ -39,7 +40,7 @@ describe('peer report', () => {
     expect(lines).toContain('| Peer | delivered (updates/s) | memory (B) |');
     const rows = lines.filter((l) => l.startsWith('| ') && !l.startsWith('| Peer') && !l.startsWith('| ---'));
     expect(rows).toEqual(['| **Tickwire edge** | 100,000 | 8,000 |', '| nats-server WebSocket | 50,000 (**2x**) | 4,000 (2x) |']);
-    expect(lines.join('\n')).toContain('median of 3 runs; load average (1 min) 1.5 at the start, 2.25 at the end');
+    expect(lines.join('\n')).toContain('median of 3 runs; load average (1 min) 1.5 at the start, 2.25 at the end; other work on the machine during the measurements: median 0.1, at most 0.4 cores.');
     expect(lines).toContain('- edge / nats, delivered: measured 2x (target >= 1.5x): **met**');
     expect(lines.at(-1)).toBe('![p99 latency against delivered updates/s, per peer](../bench-results/peers-demo.svg)');
   });

@@ -10,6 +10,8 @@ interface PeerFigures {
   readonly ratios?: Record<string, Record<string, number | null>>;
   readonly goals?: Record<string, Goal>;
   readonly loadAverage?: readonly number[];
+  /** Cores used by other work on the machine during the measurements. */
+  readonly othersCores?: { readonly median: number | null; readonly max: number | null };
   readonly errors?: readonly string[];
 }
 
@@ -57,10 +59,11 @@ export function renderPeerSection(result: ScenarioResult, scenario: Scenario, pl
   const names = Object.keys(f.peers ?? {});
   const ordered = [reference, ...names.filter((n) => n !== reference)].filter((n) => names.includes(n));
   const load = f.loadAverage !== undefined && f.loadAverage.length === 2 ? `; load average (1 min) ${f.loadAverage[0]} at the start, ${f.loadAverage[1]} at the end` : '';
+  const others = f.othersCores?.median !== undefined && f.othersCores.median !== null ? `; other work on the machine during the measurements: median ${f.othersCores.median}, at most ${f.othersCores.max} cores` : '';
   const lines = [
     `### ${result.scenario}`,
     '',
-    `${scenario.description}. \`${result.command}\`: median of ${f.runs ?? 1} run${(f.runs ?? 1) === 1 ? '' : 's'}${load}.`,
+    `${scenario.description}. \`${result.command}\`: median of ${f.runs ?? 1} run${(f.runs ?? 1) === 1 ? '' : 's'}${load}${others}.`,
     `In parentheses: ${label(reference)} / that peer, the median of the ratios measured within each run; **bold** where Tickwire is ahead.`,
     '',
     `| Peer | ${metrics.map((m) => `${m.label}${m.unit === '' ? '' : ` (${m.unit})`}`).join(' | ')} |`,

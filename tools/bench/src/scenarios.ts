@@ -176,7 +176,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'slow-consumers',
-    description: 'slow consumers mixed in: 2,000 healthy clients x 20 of 200 symbols at 40k updates/s delivered, then 100 clients subscribed to every symbol stop reading; the healthy clients\' latency alone, while the stalled buffers fill, and once the server holds the backlog',
+    description: 'slow consumers mixed in: 2,000 healthy clients x 20 of 200 symbols at 40k updates/s delivered, then 100 clients subscribed to every symbol stop reading for 45 s; the healthy clients\' latency alone, while the stalled buffers fill (15 s), and once the server holds the backlog (30 s)',
     project: '@tickwire/loadgen',
     script: 'tools/loadgen/dist-bench/bench/slow-consumers.bench.js',
     headline: [],

@@ -14,7 +14,7 @@ import { readCpuSeconds } from '../src/process-sampler';
 import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, collectPeerGarbage, fullPlan, openClients, round, settledPeerRss } from './peer-load';
 import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
-import { runPeers } from './peer-runs';
+import { QUIET_WAIT_MS, runPeers } from './peer-runs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const pool = LoadWorkerPool.start(WORKERS, WORKER_SCRIPT);
   try {
     const plan = fullPlan(upstream, SUBSCRIPTIONS);
-    const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'edge-connections' }, async (name) => {
+    const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, quietWaitMs: quick ? 0 : QUIET_WAIT_MS, scenario: 'edge-connections' }, async (name) => {
       const peer = await startPeer(name, { upstream, clients: CONNECTIONS, inspect: FORCE_GC, edgeEnv: edgeEnvFlags(argv), haproxyConfig: haproxyConfigFlag(argv), edgeCpuProfDir: edgeCpuProfFlag(argv) });
       try {
         const rss0 = await settledPeerRss(peer, SETTLE_MS, RSS_READS);
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       perRun: result.perRun,
       errors: result.errors,
       loadAverage: result.loadAverage.map((v) => round(v)),
+      othersCores: result.othersCores,
       workers: WORKERS,
       sourceAddresses: DEFAULT_SOURCE_ADDRESSES,
       node: process.version,

@@ -11,7 +11,7 @@ import { LoadWorkerPool } from '../src/load-worker-pool';
 import { log, startUpstream, WORKER_SCRIPT, edgeEnvFlags } from './edge-rig';
 import { closeClients, cpuPidsOf, fullPlan, openClients, publisherFor, round, runStep, type StepContext, type StepResult } from './peer-load';
 import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName } from './peer-rig';
-import { medianRunOf, runPeers, type PeerRunResult } from './peer-runs';
+import { medianRunOf, QUIET_WAIT_MS, runPeers, type PeerRunResult } from './peer-runs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
         await peer.stop();
       }
     };
-    const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'peers-fanout' }, measure);
+    const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, quietWaitMs: quick ? 0 : QUIET_WAIT_MS, scenario: 'peers-fanout' }, measure);
     const curves: Record<string, StepResult[]> = {};
     for (const name of PEER_LIST) {
       const median = medianRunOf(result.perRun, name, 'maxDeliveredPerSec');
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
       perRun: result.perRun.map((run) => Object.fromEntries(Object.entries(run).map(([peer, r]) => [peer, 'figures' in r ? r.figures : r]))),
       errors: result.errors,
       loadAverage: result.loadAverage.map((v) => round(v)),
+      othersCores: result.othersCores,
       node: process.version,
     });
   } finally {

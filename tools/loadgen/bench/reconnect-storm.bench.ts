@@ -21,7 +21,7 @@ import { relative } from 'node:path';
 import { edgeEnvFlags, log, REPO_ROOT, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, fullPlan, openClients, peerRss, publisherFor, round, tallies } from './peer-load';
 import { edgeCpuProfFlag, HAPROXY_CONFIG, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
-import { runPeers } from './peer-runs';
+import { QUIET_WAIT_MS, runPeers } from './peer-runs';
 import { BackgroundTicks } from './tick-publisher';
 
 const argv = process.argv.slice(2);
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   try {
     const plan = fullPlan(upstream, SUBSCRIPTIONS);
     const order = interleavedSymbolOrder(SYMBOLS, SUBSCRIPTIONS);
-    const result = await runPeers({ peers: PEER_LIST, runs: 1, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'reconnect-storm' }, async (name) => {
+    const result = await runPeers({ peers: PEER_LIST, runs: 1, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, quietWaitMs: quick ? 0 : QUIET_WAIT_MS, scenario: 'reconnect-storm' }, async (name) => {
       const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv: edgeEnvFlags(argv), haproxyConfig: HAPROXY_CONFIG_USED, edgeCpuProfDir: edgeCpuProfFlag(argv) });
       const publisher = await publisherFor(peer, upstream, bus);
       let ticks: BackgroundTicks | undefined;
@@ -169,6 +169,7 @@ async function main(): Promise<void> {
       perRun: result.perRun,
       errors: result.errors,
       loadAverage: result.loadAverage.map((v) => round(v)),
+      othersCores: result.othersCores,
       node: process.version,
     });
   } finally {

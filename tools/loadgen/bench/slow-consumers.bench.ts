@@ -1,8 +1,8 @@
 // Slow consumers mixed in, side by side: H healthy clients x 20 of 200 symbols receive a steady fan-out
 // (`--rate` delivered/s to them) while their latency is measured: first alone (baseline), then after S stalled
 // clients join, each subscribed to every symbol and then never reading again (the socket is paused: the
-// kernel buffers fill, then the server's). Two windows after the stall: while the buffers fill, and once the
-// server is holding the backlog. The healthy clients' latency should not move; per peer: their p50/p99 in
+// kernel buffers fill, then the server's). Two windows after the stall (45 s in all): while the buffers fill
+// (the first third), and once the server is holding the backlog (the rest). The healthy clients' latency should not move; per peer: their p50/p99 in
 // each window, p99 with / without, how many stalled clients the peer closed, and how its memory grew.
 // One scenario: `npm run bench -- slow-consumers [--quick] --json` (`--peers edge,plain-ws`, `--runs 1`).
 import { intFlag, printResult } from '@tickwire/bench-kit';
@@ -12,7 +12,7 @@ import { LoadWorkerPool } from '../src/load-worker-pool';
 import { edgeEnvFlags, edgeMetrics, log, metric, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, cpuPidsOf, fullPlan, openClients, peerRss, publisherFor, round, runStep, tallies, type StepContext, type StepResult } from './peer-load';
 import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
-import { runPeers } from './peer-runs';
+import { QUIET_WAIT_MS, runPeers } from './peer-runs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -24,7 +24,14 @@ const WORKERS = intFlag(argv, '--workers', 2);
 const RUNS = intFlag(argv, '--runs', quick ? 1 : 3);
 /** Delivered updates/s to the healthy clients: well below every peer's limit (see peers-fanout). */
 const RATE = intFlag(argv, '--rate', quick ? 10_000 : 40_000);
+/** The baseline window (healthy clients alone). */
 const WINDOW_MS = intFlag(argv, '--window-ms', quick ? 1_000 : 10_000);
+/**
+ * How long the stalled clients stay, split into a first third (kernel buffers filling) and the rest (the
+ * server holding the backlog). Long enough for a stalled client's ~40 KB/s (protobuf) to fill the loopback
+ * socket buffers (several hundred KB) and then the edge's 256 KB soft limit and 10 s slow-consumer timeout.
+ */
+const STALL_MS = intFlag(argv, '--stall-ms', quick ? 2_000 : 45_000);
 const P99_LIMIT_MS = 50;
 const PEER_LIST = peersFlag(argv, ['edge', 'nats-ws', 'socketio', 'plain-ws']);
 const REFERENCE: PeerName = PEER_LIST.includes('edge') ? 'edge' : PEER_LIST[0]!;
@@ -45,7 +52,7 @@ async function main(): Promise<void> {
     const healthyPlan = fullPlan(upstream, SUBSCRIPTIONS);
     const stalledPlan = fullPlan(upstream, SYMBOLS);
     const fanout = subscribersPerSymbol(HEALTHY, SUBSCRIPTIONS, SYMBOLS);
-    const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, scenario: 'slow-consumers' }, async (name) => {
+    const result = await runPeers({ peers: PEER_LIST, runs: RUNS, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, quietWaitMs: quick ? 0 : QUIET_WAIT_MS, scenario: 'slow-consumers' }, async (name) => {
       const peer = await startPeer(name, { upstream, clients: HEALTHY + STALLED, edgeEnv: edgeEnvFlags(argv), haproxyConfig: haproxyConfigFlag(argv), edgeCpuProfDir: edgeCpuProfFlag(argv) });
       const publisher = await publisherFor(peer, upstream, bus);
       try {
@@ -56,8 +63,8 @@ async function main(): Promise<void> {
         const rssBefore = peerRss(peer);
         const conflatedBefore = await edgeConflated(peer);
         await openClients(pool, peer, stalledPlan, STALLED, { start: HEALTHY, stall: true });
-        const filling = await runStep(ctx, RATE, WINDOW_MS / 1e3, `slow-consumers ${name} + ${STALLED} stalled (filling)`);
-        const backlogged = await runStep(ctx, RATE, WINDOW_MS / 1e3, `slow-consumers ${name} + ${STALLED} stalled (backlogged)`);
+        const filling = await runStep(ctx, RATE, STALL_MS / 3e3, `slow-consumers ${name} + ${STALLED} stalled (filling)`);
+        const backlogged = await runStep(ctx, RATE, (STALL_MS * 2) / 3e3, `slow-consumers ${name} + ${STALLED} stalled (backlogged)`);
         const rssAfter = peerRss(peer);
         const conflatedAfter = await edgeConflated(peer);
         const replies = await tallies(pool, false);
@@ -94,6 +101,7 @@ async function main(): Promise<void> {
       subscriptionsPerStalledClient: SYMBOLS,
       deliveredPerSecToHealthy: RATE,
       windowSeconds: WINDOW_MS / 1e3,
+      stallSeconds: STALL_MS / 1e3,
       runs: RUNS,
       reference: REFERENCE,
       peerLabels: Object.fromEntries(PEER_LIST.map((p) => [p, PEERS[p].label])),
@@ -102,6 +110,7 @@ async function main(): Promise<void> {
       perRun: result.perRun,
       errors: result.errors,
       loadAverage: result.loadAverage.map((v) => round(v)),
+      othersCores: result.othersCores,
       node: process.version,
     });
   } finally {

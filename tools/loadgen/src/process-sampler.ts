@@ -97,3 +97,71 @@ function safeCpu(pid: number): number {
     return Number.NaN;
   }
 }
+
+/** Busy and total jiffies of the whole machine, from the `cpu` line of /proc/stat (idle = idle + iowait). */
+export function parseProcStatCpu(text: string): { readonly busy: number; readonly total: number } {
+  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) throw new Error('no cpu line in /proc/stat');
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const busy = (v[0] ?? 0) + (v[1] ?? 0) + (v[2] ?? 0) + (v[5] ?? 0) + (v[6] ?? 0) + (v[7] ?? 0);
+  return { busy, total: busy + idle };
+}
+
+/** `root` and every process below it (from one pass over /proc). */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const parent = parseStatParentPid(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      const list = children.get(parent);
+      if (list === undefined) children.set(parent, [Number(entry)]);
+      else list.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/**
+ * How busy the machine is with other work: between `start()` and `stop()`, the cores used by everything
+ * (/proc/stat) minus the cores used by `root`'s process tree (a benchmark, its servers and its workers).
+ * On a shared machine this says how much a measurement was disturbed.
+ */
+export class MachineShare {
+  private startedAt = 0;
+  private machineBusy = 0;
+  private oursBefore = new Map<number, number>();
+
+  constructor(private readonly root: number = process.pid) {}
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.machineBusy = parseProcStatCpu(readFileSync('/proc/stat', 'utf8')).busy;
+    this.oursBefore = new Map(processTree(this.root).map((pid) => [pid, safeCpu(pid)]));
+  }
+
+  /** Cores used since `start()`: by the machine, by our tree, and by everything else (never below 0). */
+  stop(): { readonly machine: number; readonly ours: number; readonly others: number } {
+    const seconds = (performance.now() - this.startedAt) / 1e3;
+    const machine = (parseProcStatCpu(readFileSync('/proc/stat', 'utf8')).busy - this.machineBusy) / clockTicksPerSecond() / seconds;
+    let oursSeconds = 0;
+    for (const pid of processTree(this.root)) {
+      const now = safeCpu(pid);
+      if (Number.isFinite(now)) oursSeconds += now - (this.oursBefore.get(pid) ?? 0);
+    }
+    const ours = oursSeconds / seconds;
+    const r = (v: number): number => Math.round(v * 100) / 100;
+    return { machine: r(machine), ours: r(ours), others: r(Math.max(0, machine - ours)) };
+  }
+}
