@@ -34,4 +34,20 @@ describe('process sampler', () => {
     expect(used.others).toBeGreaterThanOrEqual(0);
     expect(used.machine).toBeGreaterThanOrEqual(0);
   });
+
+  it('counts a child that ends inside the window as ours', async () => {
+    const { spawn } = await import('node:child_process');
+    const share = new MachineShare(process.pid, 20);
+    share.start();
+    // The child burns some CPU, then says how much (its own account) and exits inside the window.
+    const child = spawn(process.execPath, ['-e', 'let x = 0; for (let i = 0; i < 3e8; i++) x += i; const u = process.cpuUsage(); console.log((u.user + u.system) / 1e6, x > 0);'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await new Promise((resolve) => child.once('exit', resolve));
+    const used = share.stop();
+    const childSeconds = Number(out.split(' ')[0]);
+    expect(childSeconds).toBeGreaterThan(0);
+    // Without the refreshes the exited child's CPU would be lost; with them, all but its last 20 ms is ours.
+    expect(used.ours * used.seconds).toBeGreaterThan(childSeconds * 0.5);
+  });
 });

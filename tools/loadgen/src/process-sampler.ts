@@ -136,32 +136,57 @@ export function processTree(root: number): number[] {
 /**
  * How busy the machine is with other work: between `start()` and `stop()`, the cores used by everything
  * (/proc/stat) minus the cores used by `root`'s process tree (a benchmark, its servers and its workers).
+ * The tree is re-read every `refreshMs` while the window is open, so a process that starts or ends inside it
+ * (a peer server stopped at the end of a measurement) still counts as ours, up to its last refresh.
  * On a shared machine this says how much a measurement was disturbed.
  */
 export class MachineShare {
   private startedAt = 0;
   private machineBusy = 0;
-  private oursBefore = new Map<number, number>();
+  /** Per pid of our tree: CPU seconds when first seen (0 if it started inside the window) and when last seen. */
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly root: number = process.pid) {}
+  constructor(
+    private readonly root: number = process.pid,
+    private readonly refreshMs = 500,
+  ) {}
 
   start(): void {
     this.startedAt = performance.now();
     this.machineBusy = parseProcStatCpu(readFileSync('/proc/stat', 'utf8')).busy;
-    this.oursBefore = new Map(processTree(this.root).map((pid) => [pid, safeCpu(pid)]));
+    this.first.clear();
+    this.last.clear();
+    for (const pid of processTree(this.root)) {
+      const cpu = safeCpu(pid);
+      if (!Number.isFinite(cpu)) continue;
+      this.first.set(pid, cpu);
+      this.last.set(pid, cpu);
+    }
+    this.timer = setInterval(() => this.refresh(), this.refreshMs);
+    this.timer.unref();
   }
 
-  /** Cores used since `start()`: by the machine, by our tree, and by everything else (never below 0). */
-  stop(): { readonly machine: number; readonly ours: number; readonly others: number } {
+  private refresh(): void {
+    for (const pid of processTree(this.root)) {
+      const cpu = safeCpu(pid);
+      if (!Number.isFinite(cpu)) continue;
+      if (!this.first.has(pid)) this.first.set(pid, 0);
+      this.last.set(pid, cpu);
+    }
+  }
+
+  /** Cores used since `start()` (over `seconds`): by the machine, by our tree, and by everything else (never below 0). */
+  stop(): { readonly machine: number; readonly ours: number; readonly others: number; readonly seconds: number } {
+    clearInterval(this.timer);
+    this.refresh();
     const seconds = (performance.now() - this.startedAt) / 1e3;
     const machine = (parseProcStatCpu(readFileSync('/proc/stat', 'utf8')).busy - this.machineBusy) / clockTicksPerSecond() / seconds;
     let oursSeconds = 0;
-    for (const pid of processTree(this.root)) {
-      const now = safeCpu(pid);
-      if (Number.isFinite(now)) oursSeconds += now - (this.oursBefore.get(pid) ?? 0);
-    }
+    for (const [pid, last] of this.last) oursSeconds += last - (this.first.get(pid) ?? 0);
     const ours = oursSeconds / seconds;
     const r = (v: number): number => Math.round(v * 100) / 100;
-    return { machine: r(machine), ours: r(ours), others: r(Math.max(0, machine - ours)) };
+    return { machine: r(machine), ours: r(ours), others: r(Math.max(0, machine - ours)), seconds };
   }
 }
