@@ -39,11 +39,12 @@ describe('process sampler', () => {
     const { spawn } = await import('node:child_process');
     const share = new MachineShare(process.pid, 20);
     share.start();
-    // The child burns some CPU, then says how much (its own account) and exits inside the window.
-    const child = spawn(process.execPath, ['-e', 'let x = 0; for (let i = 0; i < 3e8; i++) x += i; const u = process.cpuUsage(); console.log((u.user + u.system) / 1e6, x > 0);'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The child burns some CPU, then says how much (its own account; plain text, no console colours) and exits inside the window.
+    const child = spawn(process.execPath, ['-e', 'let x = 0; for (let i = 0; i < 3e8; i++) x += i; const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1e6) + (x > 0 ? \' \' : \'!\'));'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await new Promise((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': by then the child's stdout has been read to the end.
+    await new Promise((resolve) => child.once('close', resolve));
     const used = share.stop();
     const childSeconds = Number(out.split(' ')[0]);
     expect(childSeconds).toBeGreaterThan(0);
