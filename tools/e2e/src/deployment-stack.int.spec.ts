@@ -3,13 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { TickwireClient, TickwireHttp } from '@tickwire/client';
-import { findFreePort, startRedis, type TestServer, REPO, ServiceProcess } from '@tickwire/testing';
+import { edgeConnections, exposedSeriesNames, findFreePort, HaproxyBalancer, NatsCluster, startRedis, type EdgeAddress, type TestServer, REPO, ServiceProcess } from '@tickwire/testing';
 import { parse, parseAllDocuments } from 'yaml';
 import { realtimeToken } from './edge-token';
-import { edgeConnections, HaproxyBalancer, type EdgeAddress } from './haproxy-balancer';
-import { NatsCluster } from './nats-cluster';
 import { NginxBalancer } from './nginx-balancer';
-import { exposedSeriesNames, metricNamesInPromQL } from './prometheus-text';
+import { metricNamesInPromQL } from './prometheus-text';
 import { until } from './until';
 
 /**

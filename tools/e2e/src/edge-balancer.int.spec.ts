@@ -2,9 +2,8 @@ import { CLOSE_CODES } from '@tickwire/protocol';
 import { createLogger } from '@tickwire/runtime';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { MemorySnapshotStore } from '@tickwire/store';
-import { EdgeTestClient, findFreePort, serverMessage, startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
+import { edgeConnections, EdgeTestClient, findFreePort, HaproxyBalancer, serverMessage, startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { realtimeToken } from './edge-token';
-import { edgeConnections, HaproxyBalancer } from './haproxy-balancer';
 import { until } from './until';
 
 const SECRET = 'e2e-balancer-secret-0123456789-0123456789-abcd';

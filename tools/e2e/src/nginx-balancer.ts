@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort, REPO } from '@tickwire/testing';
-import type { EdgeAddress } from './haproxy-balancer';
+import type { EdgeAddress } from '@tickwire/testing';
 
 /** The NGINX equivalent of haproxy.cfg, with `${LISTEN_ADDR}` and `${EDGE1..3}` placeholders. */
 export const NGINX_TEMPLATE = join(REPO, 'infra', 'nginx', 'nginx.conf');

@@ -7,7 +7,7 @@ import { CLOSE_CODES, ErrorCode, JSON_SUBPROTOCOL } from '@tickwire/protocol';
 import { EdgeTestClient, serverMessage, type EdgeWire } from '@tickwire/testing';
 import { mutate, mutationOps } from './client-frames';
 import { EdgeStack, type EdgeProcess, type HealthyClient } from './edge-stack';
-import { PrometheusSamples } from './prometheus-samples';
+import { PrometheusSamples } from '@tickwire/testing';
 import { RawWebSocket } from './raw-websocket';
 import { EDGE_SECRET, hs256Token } from './test-tokens';
 import { until } from './until';

@@ -4,7 +4,7 @@ import type { EdgeTestClient, EdgeWire } from '@tickwire/testing';
 import { answerProblem, expectedAnswer } from './client-frame-oracle';
 import { jsonFrames, protoFrames, type FuzzFrame } from './client-frames';
 import { EdgeStack, type EdgeProcess, type HealthyClient } from './edge-stack';
-import { PrometheusSamples } from './prometheus-samples';
+import { PrometheusSamples } from '@tickwire/testing';
 import { Opcode, RawWebSocket } from './raw-websocket';
 import { hs256Token } from './test-tokens';
 import { until } from './until';

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { CLOSE_CODES, JSON_SUBPROTOCOL } from '@tickwire/protocol';
 import { EdgeStack, type EdgeProcess, type HealthyClient } from './edge-stack';
-import { PrometheusSamples } from './prometheus-samples';
+import { PrometheusSamples } from '@tickwire/testing';
 import { RawWebSocket } from './raw-websocket';
 import { hs256Token } from './test-tokens';
 import { until } from './until';

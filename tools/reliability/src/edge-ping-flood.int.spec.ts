@@ -1,6 +1,6 @@
 import { CLOSE_CODES, ErrorCode } from '@tickwire/protocol';
 import { EdgeStack, type EdgeProcess, type HealthyClient } from './edge-stack';
-import { PrometheusSamples } from './prometheus-samples';
+import { PrometheusSamples } from '@tickwire/testing';
 import { encodeClientFrame, Opcode, RawWebSocket } from './raw-websocket';
 import { hs256Token } from './test-tokens';
 import { until } from './until';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { forEachRawMessage, RawBatch, rawWildcard } from '@tickwire/protocol';
 import { startNats, type TestServer, ServiceProcess } from '@tickwire/testing';
-import { PrometheusSamples } from './prometheus-samples';
+import { PrometheusSamples } from '@tickwire/testing';
 import { until } from './until';
 
 /**

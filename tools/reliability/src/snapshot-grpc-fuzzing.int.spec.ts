@@ -4,7 +4,7 @@ import { GetCandlesRequest, GetSnapshotsRequest, ListInstrumentsRequest, Subscri
 import { ERROR_CODE_METADATA_KEY, SnapshotClient, SnapshotClientError, symbolProblem } from '@tickwire/snapshot-grpc';
 import { startNats, startRedis, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { mutate, mutationOps, protobufFields, symbolArbitrary } from './client-frames';
-import { PrometheusSamples } from './prometheus-samples';
+import { PrometheusSamples } from '@tickwire/testing';
 import { SyntheticMarket } from './synthetic-market';
 import { until } from './until';
 

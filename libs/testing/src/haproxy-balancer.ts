@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { findFreePort, REPO, type ServiceProcess } from '@tickwire/testing';
-import { exposedSeriesNames, sampleValue } from './prometheus-text';
+import { findFreePort } from './free-port';
+import { exposedSeriesNames, PrometheusSamples } from './prometheus-samples';
+import { REPO, type ServiceProcess } from './service-process';
 
 /** The balancer config deployments use; compose mounts the same file. */
 export const HAPROXY_CONFIG = join(REPO, 'infra', 'haproxy', 'haproxy.cfg');
@@ -64,5 +65,5 @@ export class HaproxyBalancer {
 export async function edgeConnections(edge: ServiceProcess): Promise<number> {
   const text = await (await fetch(`${await edge.opsUrl()}/metrics`)).text();
   if (!exposedSeriesNames(text).has('tickwire_edge_connections')) throw new Error(`${edge.app} exports no tickwire_edge_connections`);
-  return sampleValue(text, 'tickwire_edge_connections') ?? Number.NaN;
+  return new PrometheusSamples(text).value('tickwire_edge_connections');
 }

@@ -41,3 +41,25 @@ function parseKey(key: string): { name: string; labels: Record<string, string> }
   for (const match of key.slice(brace + 1, -1).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[match[1]!] = match[2]!;
   return { name: key.slice(0, brace), labels };
 }
+
+/**
+ * What a Prometheus text exposition (`GET /metrics`) holds: every series name a query may use. A
+ * histogram `h` is queried as `h_bucket`, `h_sum` and `h_count`; a labelled counter nobody incremented yet
+ * has no sample but its `# TYPE` line, so names come from both.
+ */
+export function exposedSeriesNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)/.exec(line);
+    if (type) {
+      const [, name, kind] = type as unknown as [string, string, string];
+      names.add(name);
+      if (kind === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
+      if (kind === 'summary') for (const suffix of ['_sum', '_count']) names.add(name + suffix);
+      continue;
+    }
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/.exec(line);
+    if (sample) names.add(sample[1]!);
+  }
+  return names;
+}

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort, REPO, waitForReadyLine } from '@tickwire/testing';
+import { findFreePort } from './free-port';
+import { REPO } from './service-process';
+import { waitForReadyLine } from './test-server';
 
 /** The cluster node config compose runs too: one file, each node set up through environment variables. */
 export const NATS_CLUSTER_CONFIG = join(REPO, 'infra', 'nats', 'nats-cluster.conf');
