@@ -208,7 +208,7 @@ describe('SnapshotService failure paths', () => {
   });
 
   it('answers INTERNAL for a corrupt stored value', async () => {
-    store.failWith = new StoreError('STORE_ERR_CORRUPT_VALUE', 'tw:snap:{AAPL} has no valid version and data');
+    store.failWith = new StoreError('STORE_ERR_CORRUPT_VALUE', 'tw:latest:{AAPL} does not start with a valid version');
     await expectClientError(client.getSnapshots(['AAPL'], SubscriptionMode.FULL), { code: 'SNAPSHOT_GRPC_ERR_INTERNAL', grpcStatus: GrpcStatus.INTERNAL, retryable: false });
   });
 

@@ -1,12 +1,12 @@
 /**
- * Redis key layout, all under `keyPrefix` (default `tw:`). Every operation touches one key, except the
- * instrument index and data, which share the `{instruments}` hash tag; so all keys an operation uses
- * live in one Redis Cluster slot. Per-symbol keys carry the symbol as hash tag, spreading symbols over
- * the cluster.
+ * Redis key layout, all under `keyPrefix` (default `tw:`). Writes touch one key, except the instrument
+ * index and data, which share the `{instruments}` hash tag; reads of many symbols' latest state are one
+ * `MGET` (one round trip; a Redis Cluster client would split it by slot). Per-symbol keys carry the
+ * symbol as hash tag, spreading symbols over the cluster.
  *
  * | Key | Type | Content |
  * | --- | --- | --- |
- * | `tw:snap:{SYM}` | hash | `v` = version `EEEEEEEEEEEEEEEEEEEE:SSSSSSSSSSSSSSSSSSSS` (epoch, seq, 20 zero-padded digits each), `d` = bytes |
+ * | `tw:latest:{SYM}` | string | the version `EEEEEEEEEEEEEEEEEEEE:SSSSSSSSSSSSSSSSSSSS` (epoch, seq, 20 zero-padded digits each: `VERSION_LENGTH` bytes), then the snapshot bytes |
  * | `tw:candles:{SYM}` | sorted set | score = minute (`startNs / 60e9`), member = 8-byte big-endian `startNs` + bytes |
  * | `tw:{instruments}:index` | sorted set | score 0, member = symbol (listed with `ZRANGE BYLEX`) |
  * | `tw:{instruments}:data` | hash | field = symbol, value = bytes |
@@ -21,7 +21,7 @@ export class RedisKeys {
   }
 
   snapshot(symbol: string): string {
-    return `${this.prefix}snap:{${symbol}}`;
+    return `${this.prefix}latest:{${symbol}}`;
   }
 
   candles(symbol: string): string {
@@ -30,6 +30,8 @@ export class RedisKeys {
 }
 
 const VERSION_DIGITS = 20;
+/** Bytes of an encoded version: the head of every `latest` value. */
+export const VERSION_LENGTH = 2 * VERSION_DIGITS + 1;
 
 /**
  * `(epoch, seq)` as a fixed-width decimal string: comparing two versions as strings (in Lua) orders them

@@ -10,14 +10,15 @@ function lua(source: string): LuaScript {
 }
 
 /**
- * Compare-and-set of one symbol's latest state. KEYS[1] = snapshot hash, ARGV[1] = version, ARGV[2] =
- * bytes. Returns 1 if written, 0 if the stored version is equal or newer (versions compare as
- * fixed-width digit strings).
+ * Compare-and-set of one symbol's latest state. KEYS[1] = the symbol's `latest` string, ARGV[1] = the new
+ * value (version, then bytes), ARGV[2] = the version's length. Returns 1 if written, 0 if the stored
+ * version is equal or newer (versions compare as fixed-width digit strings).
  */
 export const PUT_LATEST = lua(`
-local current = redis.call('HGET', KEYS[1], 'v')
-if current and current >= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2])
+local length = tonumber(ARGV[2])
+local current = redis.call('GETRANGE', KEYS[1], 0, length - 1)
+if current ~= '' and current >= string.sub(ARGV[1], 1, length) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `);
 

@@ -2,6 +2,7 @@ import { createClient } from 'redis';
 import { startRedis, type TestServer } from '@tickwire/testing';
 import { StoreError } from '../errors';
 import { describeSnapshotStoreContract } from '../testing';
+import { VERSION_LENGTH } from './redis-keys';
 import { createRedisStore, type RedisSnapshotStore } from './redis-store';
 
 describeSnapshotStoreContract('Redis (real redis-server)', async () => {
@@ -61,13 +62,26 @@ describe('Redis store: outage and recovery against a real server', () => {
     const raw = createClient({ url: server.url });
     await raw.connect();
     try {
-      expect(await raw.hGet('outage:snap:{AAPL}', 'v')).toBe('00000000000000000001:00000000000000000001');
+      expect((await raw.get('outage:latest:{AAPL}'))?.slice(0, VERSION_LENGTH)).toBe('00000000000000000001:00000000000000000001');
       expect(await raw.zCard('outage:candles:{AAPL}')).toBe(1);
       expect(await raw.zRange('outage:{instruments}:index', 0, -1)).toEqual(['AAPL']);
       expect(await raw.hExists('outage:{instruments}:data', 'AAPL')).toBe(1);
     } finally {
       raw.destroy();
     }
+  });
+
+  it('reports a latest value that does not start with a version as STORE_ERR_CORRUPT_VALUE, naming the key', async () => {
+    const raw = createClient({ url: server.url });
+    await raw.connect();
+    try {
+      await raw.set('outage:latest:{BAD}', 'not a version');
+      await raw.set('outage:latest:{SHORT}', '0001:');
+    } finally {
+      raw.destroy();
+    }
+    await expect(store.getLatest(['BAD'])).rejects.toMatchObject({ code: 'STORE_ERR_CORRUPT_VALUE', message: expect.stringContaining('outage:latest:{BAD}') });
+    await expect(store.getLatest(['SHORT'])).rejects.toMatchObject({ code: 'STORE_ERR_CORRUPT_VALUE' });
   });
 
   it('rejects with STORE_ERR_UNAVAILABLE while Redis is down, then works again after it restarts', async () => {

@@ -2,7 +2,7 @@ import { createClient, ErrorReply, RESP_TYPES } from 'redis';
 import { DEFAULT_MAX_CANDLES_PER_SYMBOL, type CandleEntry, type Closable, type InstrumentEntry, type Pingable, type PutResult, type SnapshotEntry, type SnapshotStore, type StoredSnapshot } from '../snapshot-store';
 import { StoreError } from '../errors';
 import { assertCandles, assertInstruments, assertLimit, assertMaxCandles, assertSnapshotEntries, assertSymbol, assertSymbolPrefix, assertUint64, candleMinute } from '../store-arguments';
-import { decodeVersion, encodeVersion, RedisKeys } from './redis-keys';
+import { decodeVersion, encodeVersion, RedisKeys, VERSION_LENGTH } from './redis-keys';
 import { APPEND_CANDLES, PUT_LATEST, type LuaScript } from './redis-scripts';
 
 /** Every key starts with this (see `RedisKeys`). */
@@ -53,6 +53,8 @@ export function parseRedisStoreOptions(options: RedisStoreOptions): Readonly<Res
 }
 
 type RedisArg = string | Buffer;
+/** PUT_LATEST's ARGV[2]. */
+const VERSION_ARG = String(VERSION_LENGTH);
 type Reply = Buffer | number | null | Reply[];
 
 /** Bulk strings come back as `Buffer`: values are binary protobuf bytes. */
@@ -65,6 +67,14 @@ function bytes(data: Uint8Array): Buffer {
 /** A copy the caller owns, as a plain `Uint8Array` (not a `Buffer`), like the in-memory adapter. */
 function ownedBytes(data: Buffer): Uint8Array {
   return Uint8Array.prototype.slice.call(data);
+}
+
+/** A `latest` value: the version, then the snapshot bytes (one string, so a batch read is one `MGET`). */
+function latestValue(epoch: bigint, seq: bigint, data: Uint8Array): Buffer {
+  const value = Buffer.allocUnsafe(VERSION_LENGTH + data.byteLength);
+  value.write(encodeVersion(epoch, seq), 0, 'latin1');
+  value.set(data, VERSION_LENGTH);
+  return value;
 }
 
 function candleMember(startNs: bigint, data: Uint8Array): Buffer {
@@ -128,7 +138,7 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     // One script call per key (atomic per symbol, cluster-safe); issued in the same tick, so node-redis
     // pipelines them in one write. Redis runs them in order, so duplicates within a batch resolve right.
     const replies = await this.run('putLatest', () =>
-      Promise.all(entries.map((e) => this.evalScript(PUT_LATEST, this.keys.snapshot(e.symbol), [encodeVersion(e.epoch, e.seq), bytes(e.data)]))),
+      Promise.all(entries.map((e) => this.evalScript(PUT_LATEST, this.keys.snapshot(e.symbol), [latestValue(e.epoch, e.seq, e.data), VERSION_ARG]))),
     );
     const applied = replies.reduce<number>((sum, reply) => sum + (reply === 1 ? 1 : 0), 0);
     return { applied, stale: entries.length - applied };
@@ -137,14 +147,16 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
   async getLatest(symbols: readonly string[]): Promise<(StoredSnapshot | undefined)[]> {
     this.assertOpen();
     for (const symbol of symbols) assertSymbol(symbol);
-    const replies = await this.run('getLatest', () => Promise.all(symbols.map((symbol) => this.command(['HMGET', this.keys.snapshot(symbol), 'v', 'd']))));
-    return replies.map((reply, i) => {
-      const symbol = symbols[i]!;
-      const [version, data] = Array.isArray(reply) ? reply : [];
-      if (version == null && data == null) return undefined;
-      const decoded = Buffer.isBuffer(version) ? decodeVersion(version.toString('latin1')) : undefined;
-      if (!decoded || !Buffer.isBuffer(data)) throw new StoreError('STORE_ERR_CORRUPT_VALUE', `${this.keys.snapshot(symbol)} has no valid version and data`);
-      return { symbol, epoch: decoded.epoch, seq: decoded.seq, data: ownedBytes(data) };
+    if (symbols.length === 0) return [];
+    // One MGET: one command and one reply to parse however many symbols are asked for.
+    const reply = await this.run('getLatest', () => this.command(['MGET', ...symbols.map((symbol) => this.keys.snapshot(symbol))]));
+    const values = Array.isArray(reply) ? reply : [];
+    return symbols.map((symbol, i) => {
+      const value = values[i];
+      if (value == null) return undefined;
+      const decoded = Buffer.isBuffer(value) && value.length >= VERSION_LENGTH ? decodeVersion(value.toString('latin1', 0, VERSION_LENGTH)) : undefined;
+      if (!decoded) throw new StoreError('STORE_ERR_CORRUPT_VALUE', `${this.keys.snapshot(symbol)} does not start with a valid version`);
+      return { symbol, epoch: decoded.epoch, seq: decoded.seq, data: ownedBytes((value as Buffer).subarray(VERSION_LENGTH)) };
     });
   }
 
