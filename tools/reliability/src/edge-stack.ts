@@ -1,6 +1,6 @@
 import { SubscriptionMode, SubscriptionResultCode } from '@tickwire/protocol';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
-import { EdgeTestClient, serverMessage, startNats, startRedis, type EdgeWire, type TestServer, ServiceProcess } from '@tickwire/testing';
+import { EdgeTestClient, findFreePort, HaproxyBalancer, serverMessage, startNats, startRedis, type EdgeWire, type TestServer, ServiceProcess } from '@tickwire/testing';
 import { SyntheticMarket } from './synthetic-market';
 import { EDGE_SECRET, hs256Token } from './test-tokens';
 
@@ -21,6 +21,7 @@ export interface EdgeProcess {
 export class EdgeStack {
   private readonly processes: ServiceProcess[] = [];
   private readonly clients: EdgeTestClient[] = [];
+  private readonly balancers: HaproxyBalancer[] = [];
   private snapshots: SnapshotClient | undefined;
 
   private constructor(
@@ -28,21 +29,67 @@ export class EdgeStack {
     readonly redis: TestServer,
     readonly snapshotAddress: string,
     readonly market: SyntheticMarket,
+    private snapshotProcess: ServiceProcess,
   ) {}
 
   static async start(): Promise<EdgeStack> {
     const [nats, redis] = await Promise.all([startNats(), startRedis()]);
-    const snapshot = new ServiceProcess('snapshot', { NATS_URL: nats.url, REDIS_URL: redis.url, SHARD_COUNT: String(SHARD_COUNT), SHARDS: `0-${SHARD_COUNT - 1}`, GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', FLUSH_INTERVAL: '20ms' });
+    // A fixed port, so a restarted snapshot service is where the edges already look for it.
+    const grpcPort = await findFreePort();
+    const snapshot = EdgeStack.snapshotService(nats, redis, grpcPort);
     try {
       const address = String((await snapshot.waitFor('grpc.listening'))['address']);
       await snapshot.waitFor('service.started');
-      const stack = new EdgeStack(nats, redis, address, await SyntheticMarket.connect(nats.url, SHARD_COUNT));
+      const stack = new EdgeStack(nats, redis, address, await SyntheticMarket.connect(nats.url, SHARD_COUNT), snapshot);
       stack.processes.push(snapshot);
       return stack;
     } catch (error) {
       await snapshot.stop();
       await Promise.all([nats.stop(), redis.stop()]);
       throw error;
+    }
+  }
+
+  private static snapshotService(nats: TestServer, redis: TestServer, grpcPort: number): ServiceProcess {
+    return new ServiceProcess('snapshot', { NATS_URL: nats.url, REDIS_URL: redis.url, SHARD_COUNT: String(SHARD_COUNT), SHARDS: `0-${SHARD_COUNT - 1}`, GRPC_HOST: '127.0.0.1', GRPC_PORT: String(grpcPort), FLUSH_INTERVAL: '20ms' });
+  }
+
+  /** The snapshot service process running now (a new one after `restartSnapshot`). */
+  get snapshot(): ServiceProcess {
+    return this.snapshotProcess;
+  }
+
+  /**
+   * SIGKILLs the snapshot service (a crash), then starts a new one on the same gRPC address; resolves once
+   * it listens (with Redis down it listens but is not ready).
+   */
+  async restartSnapshot(): Promise<ServiceProcess> {
+    this.snapshotProcess.kill();
+    await this.snapshotProcess.exited;
+    const port = Number(this.snapshotAddress.slice(this.snapshotAddress.lastIndexOf(':') + 1));
+    this.snapshotProcess = EdgeStack.snapshotService(this.nats, this.redis, port);
+    this.processes.push(this.snapshotProcess);
+    await this.snapshotProcess.waitFor('grpc.listening');
+    return this.snapshotProcess;
+  }
+
+  /**
+   * Real HAProxy with infra/haproxy/haproxy.cfg in front of `edges`; resolves once it routes an upgrade
+   * to a welcome (its health checks see the edges up).
+   */
+  async balancer(edges: readonly EdgeProcess[]): Promise<HaproxyBalancer> {
+    const addresses = await Promise.all(edges.map(async (edge) => ({ port: edge.port, opsPort: Number(new URL(await edge.process.opsUrl()).port) })));
+    const haproxy = await HaproxyBalancer.start(addresses);
+    this.balancers.push(haproxy);
+    const url = `${haproxy.wsUrl('/v1/stream')}?token=${await hs256Token()}`;
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const probe = await EdgeTestClient.connect(url).catch(() => undefined);
+      const welcomed = probe === undefined ? false : await probe.waitFor(serverMessage.welcome, 2_000).then(() => true, () => false);
+      probe?.socket.terminate();
+      if (welcomed) return haproxy;
+      if (Date.now() > deadline) throw new Error(`haproxy routes no upgrade to an edge:\n${haproxy.log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -99,6 +146,7 @@ export class EdgeStack {
 
   async stop(): Promise<void> {
     for (const client of this.clients) client.socket.terminate();
+    for (const haproxy of this.balancers) haproxy.stop();
     this.snapshots?.close();
     await this.market.close();
     for (const process of this.processes.reverse()) await process.stop();
