@@ -17,7 +17,10 @@ export type RejectionReason =
   | 'rate_limited'
   | 'too_many_subscriptions'
   | 'slow_consumer'
-  | 'idle_timeout';
+  | 'idle_timeout'
+  | 'bad_request'
+  | 'not_entitled'
+  | 'not_found';
 
 /**
  * The edge's metrics. Hot-path counts (per update, per frame, per byte) are plain fields read at scrape

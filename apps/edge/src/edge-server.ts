@@ -9,13 +9,14 @@ import {
   type Candle,
   type Instrument,
   type MarketUpdate,
-  SubscriptionMode,
+  type SubscriptionMode,
   type GetSnapshotsResponse,
 } from '@tickwire/protocol';
-import { SnapshotClientError, symbolProblem } from '@tickwire/snapshot-grpc';
+import { SnapshotClientError } from '@tickwire/snapshot-grpc';
 import { AccessError, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
 import { ClientSession, type SessionServices } from './client-session';
 import type { RejectionReason } from './edge-metrics';
+import { installHttpAnswers, MODE_BY_NAME, sendError, symbolsProblem } from './http-answers';
 import { SseTransport } from './sse-transport';
 import type { StaticSite } from './static-site';
 import { Encoding, encodingFromSubprotocols } from './wire-encoding';
@@ -43,7 +44,6 @@ export interface EdgeServerOptions {
 
 export const STREAM_PATH = '/v1/stream';
 export const SSE_PATH = '/v1/sse';
-const MODE_BY_NAME: Readonly<Record<string, SubscriptionMode>> = { ltp: SubscriptionMode.LTP, quote: SubscriptionMode.QUOTE, full: SubscriptionMode.FULL };
 /**
  * How long a connection may take to send a complete HTTP request (the upgrade, or an HTTP read). Node's
  * default (60 s, checked every 30 s) let a connection that never finishes its request hold a socket for up
@@ -71,6 +71,7 @@ export class EdgeServer {
     // ws enforces a hard cap (4x ours) while reading; our own limit answers with 4001 and a reason.
     this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: limits.maxMessageBytes * 4, handleProtocols: (offered) => encodingFromSubprotocols(offered)?.subprotocol ?? false });
     this.app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: false, http: { headersTimeout: REQUEST_HEADERS_TIMEOUT_MS, connectionsCheckingInterval: HEADERS_TIMEOUT_CHECK_MS } });
+    installHttpAnswers(this.app, options.services.metrics, options.services.logger);
     this.routes();
     this.app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));
   }
@@ -200,12 +201,10 @@ export class EdgeServer {
       if (principal === undefined) return reply;
       const query = request.query as Record<string, string | undefined>;
       const symbols = parseSymbols(query.symbols);
-      const mode = query.mode === undefined ? this.options.services.limits.defaultMode : MODE_BY_NAME[query.mode];
-      if (symbols === undefined || symbols.length === 0) return badRequest(reply, 'symbols: a comma-separated list of 1 or more symbols is required');
-      if (symbols.length > this.options.services.limits.maxSymbolsPerRequest) return badRequest(reply, `symbols: at most ${this.options.services.limits.maxSymbolsPerRequest} per request`);
+      const mode = query.mode === undefined ? this.options.services.limits.defaultMode : MODE_BY_NAME.get(query.mode);
+      const problem = symbolsProblem(symbols, this.options.services.limits.maxSymbolsPerRequest);
+      if (problem !== undefined || symbols === undefined) return badRequest(reply, problem ?? '');
       if (mode === undefined) return badRequest(reply, 'mode: one of ltp, quote, full');
-      const invalid = symbols.find((s) => symbolProblem(s) !== undefined);
-      if (invalid !== undefined) return badRequest(reply, `symbols: ${JSON.stringify(invalid.slice(0, 40))}: ${symbolProblem(invalid)!}`);
       const entitled = symbols.filter((s) => principal.entitlements.allows(s));
       const notEntitled = symbols.filter((s) => !principal.entitlements.allows(s));
       const response = await this.upstream(reply, () => this.options.snapshots.getSnapshots(entitled, mode));
@@ -227,7 +226,10 @@ export class EdgeServer {
       const query = request.query as Record<string, string | undefined>;
       const symbol = query.symbol;
       if (symbol === undefined || symbol === '') return badRequest(reply, 'symbol is required');
-      if (!principal.entitlements.allows(symbol)) return sendJson(reply, 403, JSON.stringify({ error: 'not entitled', symbol }));
+      if (!principal.entitlements.allows(symbol)) {
+        this.options.services.metrics.reject('not_entitled');
+        return sendJson(reply, 403, JSON.stringify({ error: 'not entitled', code: 'NOT_ENTITLED', symbol }));
+      }
       const from = parseNs(query.from, 0n);
       const to = parseNs(query.to, 2n ** 63n);
       if (from === undefined || to === undefined) return badRequest(reply, 'from, to: Unix epoch nanoseconds');
@@ -242,23 +244,24 @@ export class EdgeServer {
     const { services, connections } = this.options;
     const query = request.query as Record<string, string | undefined>;
     const symbols = parseSymbols(query.symbols);
-    const mode = query.mode === undefined ? services.limits.defaultMode : MODE_BY_NAME[query.mode];
-    if (symbols === undefined || symbols.length === 0 || mode === undefined) {
-      return void badRequest(reply, 'symbols (comma-separated) and optional mode (ltp, quote, full) are required');
-    }
+    const mode = query.mode === undefined ? services.limits.defaultMode : MODE_BY_NAME.get(query.mode);
+    // Checked before the stream opens: a stream whose subscribe fails carries nothing and never ends.
+    const problem = symbolsProblem(symbols, services.limits.maxSymbolsPerRequest);
+    if (problem !== undefined || symbols === undefined) return void badRequest(reply, problem ?? '');
+    if (mode === undefined) return void badRequest(reply, 'mode: one of ltp, quote, full');
     if (this.draining) {
       services.metrics.reject('draining');
-      return void sendJson(reply, 503, '{"error":"server draining"}');
+      return void sendError(reply, 503, 'SERVER_DRAINING', 'server draining');
     }
     if (!this.options.origins.allows(request.headers.origin)) {
       services.metrics.reject('origin');
-      return void sendJson(reply, 403, '{"error":"origin not allowed"}');
+      return void sendError(reply, 403, 'ORIGIN_NOT_ALLOWED', 'origin not allowed');
     }
     const ip = request.socket.remoteAddress ?? 'unknown';
     const admission = connections.tryAcquire(ip);
     if (admission !== 'ok') {
       services.metrics.reject(admission === 'per_ip' ? 'per_ip_limit' : 'process_limit');
-      return void sendJson(reply, 503, '{"error":"too many connections"}');
+      return void sendError(reply, 503, 'TOO_MANY_CONNECTIONS', 'too many connections');
     }
     reply.hijack();
     const response: ServerResponse = reply.raw;
@@ -282,7 +285,7 @@ export class EdgeServer {
     } catch (err) {
       if (!(err instanceof AccessError)) throw err;
       this.options.services.metrics.reject(err.closeCode === CLOSE_CODES.AUTH_REQUIRED ? 'auth_required' : err.closeCode === CLOSE_CODES.TOKEN_EXPIRED ? 'token_expired' : ('auth_failed' satisfies RejectionReason));
-      sendJson(reply, 401, JSON.stringify({ error: err.message, code: err.closeCode.name }));
+      sendError(reply, 401, err.closeCode.name, err.message);
       return undefined;
     }
   }
@@ -301,7 +304,7 @@ export class EdgeServer {
       }
       const deadline = code === 'SNAPSHOT_GRPC_ERR_DEADLINE_EXCEEDED';
       this.options.services.logger.warn({ event: 'edge.http_upstream_failed', err }, 'snapshot service call failed');
-      sendJson(reply, deadline ? 504 : 503, JSON.stringify({ error: `snapshot service ${deadline ? 'timed out' : 'unavailable'}` }));
+      sendError(reply, deadline ? 504 : 503, deadline ? 'SNAPSHOT_TIMEOUT' : 'SNAPSHOT_UNAVAILABLE', `snapshot service ${deadline ? 'timed out' : 'unavailable'}`);
       return undefined;
     }
   }
@@ -366,7 +369,7 @@ function updateJson(update: MarketUpdate): string {
 }
 
 function badRequest(reply: FastifyReply, message: string): FastifyReply {
-  return sendJson(reply, 400, JSON.stringify({ error: message }));
+  return sendError(reply, 400, 'BAD_REQUEST', message);
 }
 
 function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {

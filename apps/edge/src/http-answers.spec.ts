@@ -1,0 +1,69 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { SubscriptionMode } from '@tickwire/protocol';
+import { createLogger, createMetrics } from '@tickwire/runtime';
+import { EdgeMetrics } from './edge-metrics';
+import { installHttpAnswers, MODE_BY_NAME, repeatedParameter, symbolsProblem } from './http-answers';
+
+describe('MODE_BY_NAME', () => {
+  it('knows ltp, quote and full, and nothing an object inherits', () => {
+    expect(MODE_BY_NAME.get('full')).toBe(SubscriptionMode.FULL);
+    for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', '']) expect(MODE_BY_NAME.get(name)).toBeUndefined();
+  });
+});
+
+describe('repeatedParameter', () => {
+  it('names the first parameter fastify parsed into an array', () => {
+    expect(repeatedParameter({ symbols: 'A', mode: ['ltp', 'full'] })).toBe('mode');
+    expect(repeatedParameter({ symbols: 'A', mode: 'ltp' })).toBeUndefined();
+    expect(repeatedParameter(undefined)).toBeUndefined();
+  });
+});
+
+describe('symbolsProblem', () => {
+  it('refuses none, too many and invalid symbols', () => {
+    expect(symbolsProblem(undefined, 2)).toMatch(/required/);
+    expect(symbolsProblem([], 2)).toMatch(/required/);
+    expect(symbolsProblem(['A', 'B', 'C'], 2)).toBe('symbols: at most 2 per request');
+    expect(symbolsProblem(['A', 'B{'], 2)).toMatch(/^symbols: "B\{": character/);
+    expect(symbolsProblem(['A', 'B.C'], 2)).toBeUndefined();
+  });
+});
+
+describe('installHttpAnswers', () => {
+  let app: FastifyInstance;
+  let metrics: EdgeMetrics;
+  const rejected = async (reason: string): Promise<number> => (await metrics.rejections.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+
+  beforeEach(async () => {
+    metrics = new EdgeMetrics(createMetrics({ service: 'edge-test', defaultMetrics: false }));
+    app = Fastify();
+    installHttpAnswers(app, metrics, createLogger({ service: 'edge-test', level: 'fatal' }));
+    app.get('/v1/echo', async (request) => request.query);
+    app.get('/v1/throws', async () => {
+      throw new TypeError('value.split is not a function');
+    });
+    await app.ready();
+  });
+
+  afterEach(() => app.close());
+
+  it('a repeated query parameter on /v1/ is 400 BAD_REQUEST, counted', async () => {
+    const response = await app.inject('/v1/echo?symbols=A&symbols=B');
+    expect([response.statusCode, response.json()]).toEqual([400, { error: 'symbols: given more than once', code: 'BAD_REQUEST' }]);
+    expect((await app.inject('/v1/echo?symbols=A')).statusCode).toBe(200);
+    expect(await rejected('bad_request')).toBe(1);
+  });
+
+  it('an unknown path or method is 404 NOT_FOUND without the URL (it may carry a token), counted', async () => {
+    for (const [method, url] of [['GET', '/nope?token=secret'], ['POST', '/v1/echo?token=secret'], ['DELETE', '/v1/echo?token=secret']] as const) {
+      const response = await app.inject({ method, url });
+      expect([response.statusCode, response.json()]).toEqual([404, { error: 'not found', code: 'NOT_FOUND' }]);
+    }
+    expect(await rejected('not_found')).toBe(3);
+  });
+
+  it('an unexpected error is 500 INTERNAL_ERROR without its message', async () => {
+    const response = await app.inject('/v1/throws');
+    expect([response.statusCode, response.json()]).toEqual([500, { error: 'internal error', code: 'INTERNAL_ERROR' }]);
+  });
+});
