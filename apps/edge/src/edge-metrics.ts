@@ -20,7 +20,10 @@ export type RejectionReason =
   | 'idle_timeout'
   | 'bad_request'
   | 'not_entitled'
-  | 'not_found';
+  | 'not_found'
+  | 'malformed_request'
+  | 'headers_too_large'
+  | 'request_timeout';
 
 /**
  * The edge's metrics. Hot-path counts (per update, per frame, per byte) are plain fields read at scrape

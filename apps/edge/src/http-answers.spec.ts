@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SubscriptionMode } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
@@ -60,6 +61,22 @@ describe('installHttpAnswers', () => {
       expect([response.statusCode, response.json()]).toEqual([404, { error: 'not found', code: 'NOT_FOUND' }]);
     }
     expect(await rejected('not_found')).toBe(3);
+  });
+
+  it("requests Node's parser refuses are counted by kind: malformed 400, headers over the limit 431", async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as AddressInfo).port;
+    const rawAnswer = (request: string): Promise<string> =>
+      new Promise((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port }, () => socket.end(request));
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+        socket.on('error', () => undefined);
+      });
+    expect(await rawAnswer('GET /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawAnswer(`GET /v1/echo HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect([await rejected('malformed_request'), await rejected('headers_too_large')]).toEqual([1, 1]);
   });
 
   it('an unexpected error is 500 INTERNAL_ERROR without its message', async () => {

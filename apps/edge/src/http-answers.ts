@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { SubscriptionMode } from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
@@ -26,6 +27,12 @@ export const MODE_BY_NAME: ReadonlyMap<string, SubscriptionMode> = new Map([
   ['quote', SubscriptionMode.QUOTE],
   ['full', SubscriptionMode.FULL],
 ]);
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (fastify's client error handler answers them
+ * and closes the connection): counted by the parser's error code, anything else `malformed_request` (400).
+ */
+const REJECTION_BY_CLIENT_ERROR: Readonly<Record<string, RejectionReason>> = { ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout', HPE_HEADER_OVERFLOW: 'headers_too_large' };
 
 /** Answers no route counts itself, counted in `rejections_total` by status. */
 const REJECTION_BY_STATUS: Readonly<Record<number, RejectionReason>> = { 400: 'bad_request', 404: 'not_found' };
@@ -61,7 +68,8 @@ export function symbolsProblem(symbols: readonly string[] | undefined, maxSymbol
  * parameter on `/v1/...` is 400; an unknown path or method is 404 with a body that does not echo the URL
  * (it may hold `?token=`); errors fastify raises (a malformed request: 4xx) keep their status, anything else
  * is 500 `INTERNAL_ERROR`, logged. 400 and 404 are counted in `rejections_total` (`bad_request`,
- * `not_found`); the routes count 401, 403 and 503 themselves, by reason.
+ * `not_found`), and so are the requests Node's parser refuses (400 `malformed_request`, 431
+ * `headers_too_large`, 408 `request_timeout`); the routes count 401, 403 and 503 themselves, by reason.
  */
 export function installHttpAnswers(app: FastifyInstance, metrics: EdgeMetrics, logger: Logger): void {
   app.addHook('preValidation', (request, reply, done) => {
@@ -77,6 +85,11 @@ export function installHttpAnswers(app: FastifyInstance, metrics: EdgeMetrics, l
       return sendError(reply, 500, 'INTERNAL_ERROR', 'internal error');
     }
     return sendError(reply, status, status === 400 ? 'BAD_REQUEST' : (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replaceAll(' ', '_'), STATUS_CODES[status] ?? 'error');
+  });
+  app.server.prependListener('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // The cases fastify's handler answers (a reset connection gets no answer and is not a rejection).
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    metrics.reject(REJECTION_BY_CLIENT_ERROR[err.code ?? ''] ?? 'malformed_request');
   });
   app.addHook('onResponse', (_request, reply, done) => {
     const reason = REJECTION_BY_STATUS[reply.statusCode];
