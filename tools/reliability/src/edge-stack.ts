@@ -54,22 +54,27 @@ export class EdgeStack {
     return new ServiceProcess('snapshot', { NATS_URL: nats.url, REDIS_URL: redis.url, SHARD_COUNT: String(SHARD_COUNT), SHARDS: `0-${SHARD_COUNT - 1}`, GRPC_HOST: '127.0.0.1', GRPC_PORT: String(grpcPort), FLUSH_INTERVAL: '20ms' });
   }
 
-  /** The snapshot service process running now (a new one after `restartSnapshot`). */
+  /** The snapshot service process running now (a new one after `killSnapshot` and `startSnapshot`). */
   get snapshot(): ServiceProcess {
     return this.snapshotProcess;
   }
 
-  /**
-   * SIGKILLs the snapshot service (a crash), then starts a new one on the same gRPC address; resolves once
-   * it listens (with Redis down it listens but is not ready).
-   */
-  async restartSnapshot(): Promise<ServiceProcess> {
+  /** SIGKILLs the snapshot service (a crash); resolves once it has exited. */
+  async killSnapshot(): Promise<void> {
     this.snapshotProcess.kill();
     await this.snapshotProcess.exited;
+  }
+
+  /**
+   * Starts a new snapshot service on the same gRPC address (after `killSnapshot`); resolves once its ops
+   * server listens. It opens its gRPC port only once Redis answers (and NATS after it): while Redis is
+   * down, callers are refused and `/readyz` says 503.
+   */
+  async startSnapshot(): Promise<ServiceProcess> {
     const port = Number(this.snapshotAddress.slice(this.snapshotAddress.lastIndexOf(':') + 1));
     this.snapshotProcess = EdgeStack.snapshotService(this.nats, this.redis, port);
     this.processes.push(this.snapshotProcess);
-    await this.snapshotProcess.waitFor('grpc.listening');
+    await this.snapshotProcess.opsUrl();
     return this.snapshotProcess;
   }
 
@@ -115,12 +120,18 @@ export class EdgeStack {
   /** Publishes the first seq of `symbols` and waits until the snapshot service serves every one of them. */
   async listSymbols(symbols: readonly string[]): Promise<void> {
     await this.market.publish(symbols);
+    await this.waitUntilServed(symbols);
+  }
+
+  /** Waits until the snapshot service (gRPC) serves every one of `symbols` at the market's last seq. */
+  async waitUntilServed(symbols: readonly string[], limitMs = 15_000): Promise<void> {
     this.snapshots ??= new SnapshotClient(this.snapshotAddress);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + limitMs;
     for (;;) {
       const response = await this.snapshots.getSnapshots(symbols, SubscriptionMode.LTP).catch(() => undefined);
-      if (response?.snapshots.length === symbols.length) return;
-      if (Date.now() > deadline) throw new Error(`the snapshot service did not learn ${symbols.join(', ')}`);
+      const seqs = new Map(response?.snapshots.map((s) => [s.symbol, Number(s.seq)]));
+      if (symbols.every((symbol) => seqs.get(symbol) === this.market.lastSeq(symbol))) return;
+      if (Date.now() > deadline) throw new Error(`the snapshot service did not serve ${symbols.join(', ')} at their last seqs`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
