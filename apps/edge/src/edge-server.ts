@@ -42,6 +42,7 @@ export interface EdgeServerOptions {
   readonly staticSite?: StaticSite;
 }
 
+const NO_SNAPSHOTS: GetSnapshotsResponse = Object.freeze({ snapshots: [], unknownSymbols: [] });
 export const STREAM_PATH = '/v1/stream';
 export const SSE_PATH = '/v1/sse';
 /**
@@ -207,7 +208,8 @@ export class EdgeServer {
       if (mode === undefined) return badRequest(reply, 'mode: one of ltp, quote, full');
       const entitled = symbols.filter((s) => principal.entitlements.allows(s));
       const notEntitled = symbols.filter((s) => !principal.entitlements.allows(s));
-      const response = await this.upstream(reply, () => this.options.snapshots.getSnapshots(entitled, mode));
+      // Nothing entitled: nothing to ask the snapshot service (which refuses an empty list).
+      const response = entitled.length === 0 ? NO_SNAPSHOTS : await this.upstream(reply, () => this.options.snapshots.getSnapshots(entitled, mode));
       if (response === undefined) return reply;
       return sendJson(reply, 200, `{"snapshots":[${response.snapshots.map(updateJson).join(',')}],"unknownSymbols":${JSON.stringify(response.unknownSymbols)},"notEntitled":${JSON.stringify(notEntitled)}}`);
     });
