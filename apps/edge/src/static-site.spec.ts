@@ -283,6 +283,8 @@ describe('startEdge with staticDir', () => {
     expect(await instruments.json()).toEqual({ instruments: [{ symbol: 'AAPL', marketCategory: 'Q', roundLotSize: 100, etp: false }] });
     expect((await raw(edge.address.port, '/v1/instruments/x')).status).toBe(404);
     expect((await fetch(`${base}/v1/snapshot`)).status).toBe(400);
+    const bad = await fetch(`${base}/a%00b`);
+    expect([bad.status, await bad.json()]).toEqual([400, { error: 'bad request path', code: 'BAD_REQUEST' }]);
   });
 
   it('refuses to start with a staticDir that does not exist', async () => {

@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from './http-answers';
 
 /** The page `GET /` serves. */
 export const INDEX_FILE = 'index.html';
@@ -90,7 +91,7 @@ export class StaticSite {
     const raw = request.raw.url ?? '/';
     const query = raw.indexOf('?');
     const path = resolveSitePath(query === -1 ? raw : raw.slice(0, query));
-    if (!path.ok) return path.status === 404 ? notFound(reply) : reply.code(400).type('text/plain; charset=utf-8').send('bad request path');
+    if (!path.ok) return path.status === 404 ? notFound(reply) : sendError(reply, 400, 'BAD_REQUEST', 'bad request path');
     const found = await this.lookup(path.file);
     if (found === undefined) return notFound(reply);
     const etag = `W/"${found.stats.size.toString(16)}-${Math.floor(found.stats.mtimeMs).toString(16)}"`;
