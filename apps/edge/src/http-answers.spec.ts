@@ -63,7 +63,7 @@ describe('installHttpAnswers', () => {
     expect(await rejected('not_found')).toBe(3);
   });
 
-  it("requests Node's parser refuses are counted by kind: malformed 400, headers over the limit 431", async () => {
+  it("requests Node's parser refuses are counted by kind: malformed 400, headers over the limit 431; CONNECT is 404", async () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
     const rawAnswer = (request: string): Promise<string> =>
@@ -77,6 +77,8 @@ describe('installHttpAnswers', () => {
     expect(await rawAnswer('GET /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
     expect(await rawAnswer(`GET /v1/echo HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
     expect([await rejected('malformed_request'), await rejected('headers_too_large')]).toEqual([1, 1]);
+    expect(await rawAnswer('CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('HTTP/1.1 404 Not Found');
+    expect(await rejected('not_found')).toBe(1);
   });
 
   it('an unexpected error is 500 INTERNAL_ERROR without its message', async () => {

@@ -37,6 +37,10 @@ const REJECTION_BY_CLIENT_ERROR: Readonly<Record<string, RejectionReason>> = { E
 /** Answers no route counts itself, counted in `rejections_total` by status. */
 const REJECTION_BY_STATUS: Readonly<Record<number, RejectionReason>> = { 400: 'bad_request', 404: 'not_found' };
 
+const NOT_FOUND_BODY = JSON.stringify({ error: 'not found', code: 'NOT_FOUND' });
+
+function ignore(): void {}
+
 export function errorBody(code: HttpErrorCode | string, message: string): string {
   return JSON.stringify({ error: message, code });
 }
@@ -65,8 +69,8 @@ export function symbolsProblem(symbols: readonly string[] | undefined, maxSymbol
 
 /**
  * How the client port answers what no route accepts, on top of the routes' own answers: a repeated query
- * parameter on `/v1/...` is 400; an unknown path or method is 404 with a body that does not echo the URL
- * (it may hold `?token=`); errors fastify raises (a malformed request: 4xx) keep their status, anything else
+ * parameter on `/v1/...` is 400; an unknown path or method (CONNECT included) is 404 with a body that does
+ * not echo the URL (it may hold `?token=`); errors fastify raises (a malformed request: 4xx) keep their status, anything else
  * is 500 `INTERNAL_ERROR`, logged. 400 and 404 are counted in `rejections_total` (`bad_request`,
  * `not_found`), and so are the requests Node's parser refuses (400 `malformed_request`, 431
  * `headers_too_large`, 408 `request_timeout`); the routes count 401, 403 and 503 themselves, by reason.
@@ -77,7 +81,7 @@ export function installHttpAnswers(app: FastifyInstance, metrics: EdgeMetrics, l
     if (repeated === undefined) return done();
     sendError(reply, 400, 'BAD_REQUEST', `${repeated.slice(0, 40)}: given more than once`);
   });
-  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'NOT_FOUND', 'not found'));
+  app.setNotFoundHandler((_request, reply) => reply.code(404).header('content-type', 'application/json; charset=utf-8').send(NOT_FOUND_BODY));
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {
@@ -90,6 +94,12 @@ export function installHttpAnswers(app: FastifyInstance, metrics: EdgeMetrics, l
     // The cases fastify's handler answers (a reset connection gets no answer and is not a rejection).
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     metrics.reject(REJECTION_BY_CLIENT_ERROR[err.code ?? ''] ?? 'malformed_request');
+  });
+  // CONNECT never reaches fastify: Node hands it to 'connect' and, with no listener, drops the connection unanswered.
+  app.server.on('connect', (_request: unknown, socket: Duplex) => {
+    metrics.reject('not_found');
+    socket.on('error', ignore);
+    socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${NOT_FOUND_BODY.length}\r\n\r\n${NOT_FOUND_BODY}`);
   });
   app.addHook('onResponse', (_request, reply, done) => {
     const reason = REJECTION_BY_STATUS[reply.statusCode];
