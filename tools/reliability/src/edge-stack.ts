@@ -14,6 +14,11 @@ export interface EdgeProcess {
   readonly url: string;
 }
 
+export interface EdgeStackOptions {
+  /** NATS with JetStream (ingest's RAW_STREAM, the normalizer's replay and leases). Default false. */
+  readonly jetStream?: boolean;
+}
+
 /**
  * What the edge tests run against: real NATS and Redis, the snapshot service as a process, a synthetic
  * market publishing md.tick on NATS (the test knows every seq), and edge processes started on demand.
@@ -32,8 +37,9 @@ export class EdgeStack {
     private snapshotProcess: ServiceProcess,
   ) {}
 
-  static async start(): Promise<EdgeStack> {
-    const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  static async start(options: EdgeStackOptions = {}): Promise<EdgeStack> {
+    const natsArgs = options.jetStream === true ? ['-js', '-sd', `/tmp/tickwire-reliability-js-${process.pid}-${Date.now()}`] : [];
+    const [nats, redis] = await Promise.all([startNats({ extraArgs: natsArgs }), startRedis()]);
     // A fixed port, so a restarted snapshot service is where the edges already look for it.
     const grpcPort = await findFreePort();
     const snapshot = EdgeStack.snapshotService(nats, redis, grpcPort);

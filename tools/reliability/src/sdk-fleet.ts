@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { symbolStateFromUpdate, TickwireClient, type ConnectionStatus, type Encoding, type Mode, type ReconnectOptions, type StatusDetail, type SubscriptionResult, type SymbolState } from '@tickwire/client';
-import { MODE_FIELDS, projectUpdate, SubscriptionMode } from '@tickwire/protocol';
+import { MODE_FIELDS, projectUpdate, SubscriptionMode, type MarketUpdate } from '@tickwire/protocol';
 import { syntheticTick } from '@tickwire/testing';
 import type { SyntheticMarket } from './synthetic-market';
 import { hs256Token } from './test-tokens';
@@ -31,10 +31,9 @@ export function comparableState(state: Readonly<SymbolState> | undefined): unkno
   return { ...rest, vwap: vwap === undefined ? undefined : Number(vwap.toPrecision(12)) };
 }
 
-/** What a client in `mode` must hold for `symbol` once it has caught up with the market's last seq. */
-export function expectedState(market: SyntheticMarket, symbol: string, mode: Mode): unknown {
-  const tick = syntheticTick(symbol, market.lastSeq(symbol));
-  return comparableState(symbolStateFromUpdate({ ...projectUpdate(tick, MODE_FIELDS[MODE_WIRE[mode]]), snapshot: true }, mode, 0));
+/** What a client in `mode` must hold once it has caught up with `update` (a full state, as md.tick carries). */
+export function expectedState(update: MarketUpdate, mode: Mode): unknown {
+  return comparableState(symbolStateFromUpdate({ ...projectUpdate(update, MODE_FIELDS[MODE_WIRE[mode]]), snapshot: true }, mode, 0));
 }
 
 /** A `@tickwire/client` TickwireClient as a Node program makes one (`ws` sockets), recording what it reports. */
@@ -93,9 +92,17 @@ export class RecordedClient {
     return served;
   }
 
-  /** Every symbol's state equals the market's last published state. */
+  /** Every symbol's state equals the synthetic market's last published state. */
   caughtUp(market: SyntheticMarket): boolean {
-    return this.plan.symbols.every((symbol) => JSON.stringify(comparableState(this.client.state(symbol))) === JSON.stringify(expectedState(market, symbol, this.plan.mode)));
+    return this.caughtUpWith((symbol) => syntheticTick(symbol, market.lastSeq(symbol)));
+  }
+
+  /** Every symbol's state equals `latest(symbol)`, the last full state published on md.tick. */
+  caughtUpWith(latest: (symbol: string) => MarketUpdate | undefined): boolean {
+    return this.plan.symbols.every((symbol) => {
+      const update = latest(symbol);
+      return update !== undefined && JSON.stringify(comparableState(this.client.state(symbol))) === JSON.stringify(expectedState(update, this.plan.mode));
+    });
   }
 
   get closedForGood(): boolean {
