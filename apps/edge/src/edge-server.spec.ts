@@ -67,6 +67,12 @@ describe('EdgeServer HTTP reads', () => {
     for (const mode of ['__proto__', 'toString', 'constructor']) expect(await read(`/v1/snapshot?symbols=A&mode=${mode}`)).toEqual([400, { error: 'mode: one of ltp, quote, full', code: 'BAD_REQUEST' }]);
   });
 
+  it('a URL the router cannot decode (overlong UTF-8) is 400 BAD_REQUEST without the path, counted once', async () => {
+    const before = (await edge.metrics.rejections.get()).values.find((v) => v.labels.reason === 'bad_request')?.value ?? 0;
+    expect(await read('/%c0%ae%c0%ae/secret.txt?token=x')).toEqual([400, { error: 'the URL is not valid percent-encoded UTF-8', code: 'BAD_REQUEST' }]);
+    expect((await edge.metrics.rejections.get()).values.find((v) => v.labels.reason === 'bad_request')?.value).toBe(before + 1);
+  });
+
   it('SSE refuses too many or invalid symbols before the stream opens', async () => {
     const many = Array.from({ length: DEFAULT_EDGE_LIMITS.maxSymbolsPerRequest + 1 }, (_, i) => `S${i}`).join(',');
     expect(await read(`/v1/sse?symbols=${many}`)).toEqual([400, { error: `symbols: at most ${DEFAULT_EDGE_LIMITS.maxSymbolsPerRequest} per request`, code: 'BAD_REQUEST' }]);

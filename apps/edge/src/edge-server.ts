@@ -16,7 +16,7 @@ import { SnapshotClientError } from '@tickwire/snapshot-grpc';
 import { AccessError, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
 import { ClientSession, type SessionServices } from './client-session';
 import type { RejectionReason } from './edge-metrics';
-import { installHttpAnswers, MODE_BY_NAME, sendError, symbolsProblem } from './http-answers';
+import { frameworkErrorAnswer, installHttpAnswers, MODE_BY_NAME, sendError, symbolsProblem } from './http-answers';
 import { SseTransport } from './sse-transport';
 import type { StaticSite } from './static-site';
 import { Encoding, encodingFromSubprotocols } from './wire-encoding';
@@ -71,7 +71,7 @@ export class EdgeServer {
     const limits = options.services.limits;
     // ws enforces a hard cap (4x ours) while reading; our own limit answers with 4001 and a reason.
     this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: limits.maxMessageBytes * 4, handleProtocols: (offered) => encodingFromSubprotocols(offered)?.subprotocol ?? false });
-    this.app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: false, http: { headersTimeout: REQUEST_HEADERS_TIMEOUT_MS, connectionsCheckingInterval: HEADERS_TIMEOUT_CHECK_MS } });
+    this.app = Fastify({ logger: false, return503OnClosing: true, forceCloseConnections: false, frameworkErrors: frameworkErrorAnswer(options.services.metrics), http: { headersTimeout: REQUEST_HEADERS_TIMEOUT_MS, connectionsCheckingInterval: HEADERS_TIMEOUT_CHECK_MS } });
     installHttpAnswers(this.app, options.services.metrics, options.services.logger);
     this.routes();
     this.app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { SubscriptionMode } from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
 import { symbolProblem } from '@tickwire/snapshot-grpc';
@@ -65,6 +65,17 @@ export function symbolsProblem(symbols: readonly string[] | undefined, maxSymbol
   if (symbols.length > maxSymbols) return `symbols: at most ${maxSymbols} per request`;
   const invalid = symbols.find((s) => symbolProblem(s) !== undefined);
   return invalid === undefined ? undefined : `symbols: ${JSON.stringify(invalid.slice(0, 40))}: ${symbolProblem(invalid)!}`;
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL its router cannot decode (`/%c0%ae`, an overlong UTF-8 dot) is 400
+ * `BAD_REQUEST`, counted; fastify's own answer echoed the path and went uncounted.
+ */
+export function frameworkErrorAnswer(metrics: EdgeMetrics): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  return (_err, _request, reply) => {
+    metrics.reject('bad_request');
+    void sendError(reply, 400, 'BAD_REQUEST', 'the URL is not valid percent-encoded UTF-8');
+  };
 }
 
 /**
