@@ -10,7 +10,7 @@ export {
   type SnapshotGrpcServer,
   type SnapshotGrpcServerOptions,
 } from './snapshot-grpc-server';
-export { SnapshotClient, DEFAULT_CLIENT_DEADLINE_MS, type SnapshotCallOptions, type SnapshotClientOptions } from './snapshot-client';
+export { SnapshotClient, DEFAULT_CLIENT_DEADLINE_MS, DEFAULT_MAX_RECONNECT_BACKOFF_MS, type SnapshotCallOptions, type SnapshotClientOptions } from './snapshot-client';
 export { SNAPSHOT_GRPC_ERRORS, SnapshotClientError, SnapshotGrpcError, ERROR_CODE_METADATA_KEY, type SnapshotGrpcErrorCode } from './errors';
 export { HealthServingStatus } from './health-service';
 /** What is wrong with a symbol the store would refuse (`undefined` if it is storable). */

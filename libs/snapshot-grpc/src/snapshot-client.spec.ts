@@ -54,6 +54,10 @@ describe('SnapshotClient error mapping', () => {
     await expect(client.listInstruments('', 1)).rejects.toMatchObject({ code: 'SNAPSHOT_GRPC_ERR_CLIENT_CLOSED', retryable: false });
   });
 
+  it('rejects a bad reconnect backoff, naming it', () => {
+    expect(() => new SnapshotClient('127.0.0.1:1', { maxReconnectBackoffMs: 0 })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_GRPC_ERR_INVALID_OPTION', message: expect.stringContaining('maxReconnectBackoffMs') }));
+  });
+
   it('rejects a bad per-call deadline without calling', async () => {
     const client = new SnapshotClient('127.0.0.1:1');
     try {

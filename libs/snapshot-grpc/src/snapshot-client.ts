@@ -8,10 +8,23 @@ import { HEALTH_SERVICE_DEFINITION, HealthServingStatus } from './health-service
 /** Every call gets this deadline unless the call or the client says otherwise. */
 export const DEFAULT_CLIENT_DEADLINE_MS = 2_000;
 
+/**
+ * Longest wait between attempts to reconnect to an unreachable snapshot service. gRPC's own default grows
+ * to 120 s: after an outage of a few minutes the client went on failing every call (the edge answering
+ * `unavailable` and HTTP 503) for up to two minutes after the service was back. An attempt a second to a
+ * service that is down costs nothing.
+ */
+export const DEFAULT_MAX_RECONNECT_BACKOFF_MS = 1_000;
+
 export interface SnapshotClientOptions {
   /** Default `DEFAULT_CLIENT_DEADLINE_MS`. */
   readonly defaultDeadlineMs?: number;
+  /** Default `DEFAULT_MAX_RECONNECT_BACKOFF_MS`. */
+  readonly maxReconnectBackoffMs?: number;
 }
+
+/** gRPC's default first reconnect backoff, kept unless the maximum is lower. */
+const GRPC_INITIAL_RECONNECT_BACKOFF_MS = 1_000;
 
 export interface SnapshotCallOptions {
   readonly deadlineMs?: number;
@@ -65,7 +78,11 @@ export class SnapshotClient {
   ) {
     if (typeof address !== 'string' || address.length === 0) throw new SnapshotClientError('SNAPSHOT_GRPC_ERR_INVALID_OPTION', `address must be host:port, got ${JSON.stringify(address)}`);
     this.defaultDeadlineMs = positiveInteger(options.defaultDeadlineMs ?? DEFAULT_CLIENT_DEADLINE_MS, 'defaultDeadlineMs');
-    this.client = new SnapshotServiceClient(address, credentials.createInsecure());
+    const maxBackoffMs = positiveInteger(options.maxReconnectBackoffMs ?? DEFAULT_MAX_RECONNECT_BACKOFF_MS, 'maxReconnectBackoffMs');
+    this.client = new SnapshotServiceClient(address, credentials.createInsecure(), {
+      'grpc.initial_reconnect_backoff_ms': Math.min(GRPC_INITIAL_RECONNECT_BACKOFF_MS, maxBackoffMs),
+      'grpc.max_reconnect_backoff_ms': maxBackoffMs,
+    });
   }
 
   /** One snapshot (snapshot = true, cut to `mode`) per known symbol in request order, and the unknown symbols. */

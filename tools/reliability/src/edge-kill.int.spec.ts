@@ -18,8 +18,8 @@ const SYMBOLS_PER_CLIENT = 3;
 const BACKOFF = { initialDelayMs: 1_000, maxDelayMs: 8_000 };
 /** The attempts must span at least this share of the window... */
 const MIN_SPREAD_SHARE = 0.5;
-/** ...and no 100 ms slice of it may hold more than this share of them (uniform: 10%). */
-const MAX_SLICE_SHARE = 0.4;
+/** ...and no 100 ms slice of it may hold half of them (uniform: 10%; no jitter: 100%). */
+const MAX_SLICE_SHARE = 0.5;
 const SLICE_MS = 100;
 /** Descriptors the survivor may keep above its baseline once the clients are gone (timers, a lingering subscription). */
 const FD_SLACK = 10;
