@@ -73,6 +73,14 @@ describe('EdgeServer HTTP reads', () => {
     expect((await edge.metrics.rejections.get()).values.find((v) => v.labels.reason === 'bad_request')?.value).toBe(before + 1);
   });
 
+  it('SSE without a valid token is 401 with the code before the stream opens (an EventSource does not retry it)', async () => {
+    const none = await fetch(`${base}/v1/sse?symbols=A`);
+    expect([none.status, await none.json()]).toEqual([401, expect.objectContaining({ code: 'AUTH_REQUIRED' })]);
+    const expired = await new SignJWT({ tier: 'realtime', ent: { symbols: ['A'] } }).setProtectedHeader({ alg: 'HS256' }).setSubject('s').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(SECRET));
+    const late = await fetch(`${base}/v1/sse?symbols=A&token=${expired}`);
+    expect([late.status, await late.json()]).toEqual([401, expect.objectContaining({ code: 'TOKEN_EXPIRED' })]);
+  });
+
   it('SSE refuses too many or invalid symbols before the stream opens', async () => {
     const many = Array.from({ length: DEFAULT_EDGE_LIMITS.maxSymbolsPerRequest + 1 }, (_, i) => `S${i}`).join(',');
     expect(await read(`/v1/sse?symbols=${many}`)).toEqual([400, { error: `symbols: at most ${DEFAULT_EDGE_LIMITS.maxSymbolsPerRequest} per request`, code: 'BAD_REQUEST' }]);

@@ -259,6 +259,9 @@ export class EdgeServer {
       services.metrics.reject('origin');
       return void sendError(reply, 403, 'ORIGIN_NOT_ALLOWED', 'origin not allowed');
     }
+    // A missing or bad token is refused before the stream opens, as for the HTTP reads: an EventSource
+    // retries a stream that ends (every 3 s, forever), never one refused with a 4xx.
+    if ((await this.authorize(request, reply)) === undefined) return;
     const ip = request.socket.remoteAddress ?? 'unknown';
     const admission = connections.tryAcquire(ip);
     if (admission !== 'ok') {
