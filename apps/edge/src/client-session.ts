@@ -1,5 +1,4 @@
-import type {
-  ClientMessage} from '@tickwire/protocol';
+import type { ClientMessage } from '@tickwire/protocol';
 import {
   CLOSE_CODES,
   decodeClientJson,
@@ -21,7 +20,7 @@ import { AccessError, type Principal, type TierPolicy, type TokenVerifier, Messa
 import type { EdgeMetrics, RejectionReason } from './edge-metrics';
 import type { MarketInterest } from './market-interest';
 import type { OutboundScheduler, ScheduledSession } from './outbound-scheduler';
-import { CLIENT_MODES, type ClientMode, type SymbolChannel, type UpdateSink } from './symbol-channel';
+import { CLIENT_MODES, MODE_SLOTS, type ClientMode, type SymbolChannel, type UpdateSink } from './symbol-channel';
 import { EncodedMessage, Encoding, framePieces } from './wire-encoding';
 
 /** The socket under a session: a WebSocket, or an SSE response. */
@@ -74,13 +73,32 @@ export interface SessionServices {
   readonly limits: SessionLimits;
 }
 
-interface Held {
+/** A subscription between the request and its snapshot (a live one is two array slots, see `liveChannels`). */
+interface PendingSubscription {
   mode: ClientMode;
-  /** Undefined while the snapshot is being fetched. */
+  /** Set once the channel is ready; the subscription goes live after the request's acknowledgement. */
   channel: SymbolChannel | undefined;
-  /** Registered on the channel: its snapshot has been queued and updates follow it. */
-  live: boolean;
 }
+
+/**
+ * A live subscription's slot: its position in the channel's list of sinks for its mode, and the mode, packed
+ * into one small integer (stored inline in an array, where an object per subscription would cost ~50 bytes).
+ */
+function slotOf(position: number, mode: ClientMode): number {
+  return position * MODE_SLOTS + mode;
+}
+
+function modeOf(slot: number): ClientMode {
+  return (slot % MODE_SLOTS) as ClientMode;
+}
+
+function positionOf(slot: number): number {
+  return Math.floor(slot / MODE_SLOTS);
+}
+
+/** What a session without live subscriptions points at (never written: growing replaces the arrays). */
+const NO_CHANNELS: SymbolChannel[] = Object.freeze([]) as unknown as SymbolChannel[];
+const NO_SLOTS: number[] = Object.freeze([]) as unknown as number[];
 
 type SessionState = 'authenticating' | 'open' | 'closed';
 
@@ -105,13 +123,21 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   private state: SessionState = 'authenticating';
   private principal: Principal | undefined;
   private tier: TierPolicy | undefined;
-  private readonly held = new Map<string, Held>();
+  /**
+   * Live subscriptions (snapshot queued, updates flowing) as two parallel arrays of exactly their size: the
+   * channel, and the slot (`slotOf`) the session holds in it. Found by channel (`indexOf`: the session's
+   * subscriptions are few, a tier allows at most hundreds); a symbol's channel comes from `MarketInterest`.
+   */
+  private liveChannels: SymbolChannel[] = NO_CHANNELS;
+  private liveSlots: number[] = NO_SLOTS;
+  /** Subscriptions waiting for their snapshot, by symbol; only while there are some. */
+  private pending: Map<string, PendingSubscription> | undefined;
   private pieces: Uint8Array[] = [];
   /** The channel of each piece in `pieces` (undefined for control messages), to re-mark them when falling behind. */
   private pieceChannels: (SymbolChannel | undefined)[] = [];
   private framePublishNs = 0;
-  /** Symbols with a newer state not yet sent (behind or batched). */
-  private marked: Set<SymbolChannel> | undefined;
+  /** Channels with a newer state not yet sent, and the mode to send it in (behind or batched). */
+  private marked: Map<SymbolChannel, ClientMode> | undefined;
   private behindSinceMs = 0;
   private lastInboundMs: number;
   private lastPingMs: number;
@@ -143,7 +169,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   }
 
   get subscriptionCount(): number {
-    return this.held.size;
+    return this.liveChannels.length + (this.pending?.size ?? 0);
   }
 
   /** Authenticates with a token from the URL, or waits for an `auth` message when there is none and anonymous access is off. */
@@ -280,7 +306,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     this.tier = tier;
     this.state = 'open';
     scheduler.setBatchInterval(this, tier.batchIntervalMs);
-    if (tier.batchIntervalMs > 0) this.marked = new Set();
+    if (tier.batchIntervalMs > 0) this.marked = new Map();
     this.sendControl({ body: { $case: 'welcome', value: { sessionId: this.id, heartbeatMs: limits.heartbeatMs, tier: tier.name, maxSubscriptions: tier.maxSubscriptions } } });
   }
 
@@ -296,7 +322,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     }
     const results: SubscriptionResult[] = new Array<SubscriptionResult>(items.length);
     const waits: Promise<void>[] = [];
-    const started: Held[] = [];
+    const started: PendingSubscription[] = [];
     for (let i = 0; i < items.length; i++) {
       const { mode: requested } = items[i]!;
       const symbol = interest.canonicalSymbol(items[i]!.symbol);
@@ -313,13 +339,19 @@ export class ClientSession implements UpdateSink, ScheduledSession {
         continue;
       }
       const mode = grantedMode(requested, limits.defaultMode, tier.maxMode);
-      const existing = this.held.get(symbol);
-      if (existing !== undefined) {
-        this.changeMode(existing, mode);
+      const live = this.liveIndexOf(symbol);
+      if (live >= 0) {
+        this.changeMode(live, mode);
         result(SubscriptionResultCode.ALREADY_SUBSCRIBED, mode);
         continue;
       }
-      if (this.held.size >= tier.maxSubscriptions) {
+      const waiting = this.pending?.get(symbol);
+      if (waiting !== undefined) {
+        waiting.mode = mode;
+        result(SubscriptionResultCode.ALREADY_SUBSCRIBED, mode);
+        continue;
+      }
+      if (this.subscriptionCount >= tier.maxSubscriptions) {
         metrics.reject('too_many_subscriptions');
         if (++this.limitHits > limits.maxLimitHits) {
           this.closeWith(CLOSE_CODES.TOO_MANY_SUBSCRIPTIONS, `kept subscribing past the limit of ${tier.maxSubscriptions}`, 'too_many_subscriptions');
@@ -328,14 +360,14 @@ export class ClientSession implements UpdateSink, ScheduledSession {
         result(SubscriptionResultCode.LIMIT_REACHED);
         continue;
       }
-      const held: Held = { mode, channel: undefined, live: false };
-      this.held.set(symbol, held);
+      const subscription: PendingSubscription = { mode, channel: undefined };
+      (this.pending ??= new Map()).set(symbol, subscription);
       metrics.subscriptions++;
       waits.push(
         interest.acquire(symbol).then((acquired) => {
           if (acquired.status !== 'ok') {
-            if (this.held.get(symbol) === held) {
-              this.held.delete(symbol);
+            if (this.pending?.get(symbol) === subscription) {
+              this.forgetPending(symbol);
               metrics.subscriptions--;
             }
             result(acquired.status === 'unknown' ? SubscriptionResultCode.UNKNOWN_SYMBOL : SubscriptionResultCode.UNAVAILABLE);
@@ -343,14 +375,14 @@ export class ClientSession implements UpdateSink, ScheduledSession {
           }
           const channel = acquired.channel;
           // Unsubscribed (or closed) while the snapshot was on its way: give the reference back.
-          if (this.held.get(symbol) !== held) {
+          if (this.pending?.get(symbol) !== subscription) {
             interest.release(channel);
-            result(SubscriptionResultCode.OK, held.mode);
+            result(SubscriptionResultCode.OK, subscription.mode);
             return;
           }
-          held.channel = channel;
-          started[i] = held;
-          result(SubscriptionResultCode.OK, held.mode);
+          subscription.channel = channel;
+          started[i] = subscription;
+          result(SubscriptionResultCode.OK, subscription.mode);
         }),
       );
     }
@@ -359,26 +391,50 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     this.sendControl({ body: { $case: 'subscribeAck', value: { id, results } } });
     // After the ack, in request order: each snapshot, then (registered in the same synchronous step) the
     // updates that follow it. Updates that came while waiting are folded into the snapshot.
-    for (const held of started) {
-      if (held === undefined || held.channel === undefined || held.live) continue;
-      if (this.held.get(held.channel.symbol) !== held) continue;
-      held.live = true;
-      held.channel.add(this, held.mode);
-      this.pushUpdate(held.channel, held.mode, undefined);
+    const channels: SymbolChannel[] = [];
+    const slots: number[] = [];
+    for (const subscription of started) {
+      const channel = subscription?.channel;
+      if (channel === undefined || this.pending?.get(channel.symbol) !== subscription) continue;
+      this.forgetPending(channel.symbol);
+      channels.push(channel);
+      slots.push(slotOf(channel.add(this, subscription.mode), subscription.mode));
+      this.pushUpdate(channel, subscription.mode, undefined);
+    }
+    // `concat` allocates exactly the new size: no spare capacity kept per connection.
+    if (channels.length > 0) {
+      this.liveChannels = this.liveChannels.concat(channels);
+      this.liveSlots = this.liveSlots.concat(slots);
     }
   }
 
-  private changeMode(held: Held, mode: ClientMode): void {
-    if (held.mode === mode) return;
-    const channel = held.channel;
-    if (channel !== undefined && held.live) {
-      channel.remove(this, held.mode);
-      channel.add(this, mode);
-      held.mode = mode;
-      this.pushUpdate(channel, mode, undefined);
-    } else {
-      held.mode = mode;
-    }
+  /** The index of `symbol`'s live subscription in `liveChannels`, or -1. */
+  private liveIndexOf(symbol: string): number {
+    const channel = this.services.interest.channelOf(symbol);
+    return channel === undefined ? -1 : this.liveChannels.indexOf(channel);
+  }
+
+  private forgetPending(symbol: string): void {
+    const pending = this.pending!;
+    pending.delete(symbol);
+    if (pending.size === 0) this.pending = undefined;
+  }
+
+  /** Moves live subscription `live` to `mode`: re-registered on its channel, with the complete state in the new mode. */
+  private changeMode(live: number, mode: ClientMode): void {
+    const slot = this.liveSlots[live]!;
+    const current = modeOf(slot);
+    if (current === mode) return;
+    const channel = this.liveChannels[live]!;
+    channel.remove(this, current, positionOf(slot));
+    this.liveSlots[live] = slotOf(channel.add(this, mode), mode);
+    this.pushUpdate(channel, mode, undefined);
+  }
+
+  /** `channel` moved this session's entry in its list of `mode` sinks. */
+  sinkMoved(channel: SymbolChannel, mode: ClientMode, position: number): void {
+    const live = this.liveChannels.indexOf(channel);
+    if (live >= 0) this.liveSlots[live] = slotOf(position, mode);
   }
 
   private unsubscribe(id: number, symbols: readonly string[]): void {
@@ -388,25 +444,39 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   }
 
   private drop(symbol: string): boolean {
-    const held = this.held.get(symbol);
-    if (held === undefined) return false;
-    this.held.delete(symbol);
-    this.services.metrics.subscriptions--;
-    const channel = held.channel;
-    if (channel !== undefined) {
-      channel.remove(this, held.mode);
+    const { metrics, interest } = this.services;
+    const live = this.liveIndexOf(symbol);
+    if (live >= 0) {
+      const channels = this.liveChannels;
+      const slots = this.liveSlots;
+      const channel = channels[live]!;
+      channel.remove(this, modeOf(slots[live]!), positionOf(slots[live]!));
+      // Swap-remove; shrinking an array's length lets V8 give back spare capacity.
+      const last = channels.length - 1;
+      channels[live] = channels[last]!;
+      slots[live] = slots[last]!;
+      channels.length = last;
+      slots.length = last;
+      metrics.subscriptions--;
       this.marked?.delete(channel);
-      this.services.interest.release(channel);
+      interest.release(channel);
+      return true;
     }
+    const waiting = this.pending?.get(symbol);
+    if (waiting === undefined) return false;
+    this.forgetPending(symbol);
+    metrics.subscriptions--;
+    // Without a channel yet, the reference is given back when the snapshot arrives (see `subscribe`).
+    if (waiting.channel !== undefined) interest.release(waiting.channel);
     return true;
   }
 
   private resync(id: number, symbols: readonly string[]): void {
     const missing: string[] = [];
     for (const symbol of symbols) {
-      const held = this.held.get(symbol);
-      if (held?.channel === undefined || !held.live) missing.push(symbol);
-      else this.pushUpdate(held.channel, held.mode, undefined);
+      const live = this.liveIndexOf(symbol);
+      if (live < 0) missing.push(symbol);
+      else this.pushUpdate(this.liveChannels[live]!, modeOf(this.liveSlots[live]!), undefined);
     }
     if (missing.length > 0) this.sendError(ErrorCode.RESYNC_FAILED, `not subscribed (or snapshot pending): ${missing.slice(0, 10).join(', ')}`, id);
   }
@@ -418,7 +488,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     const marked = this.marked;
     if (marked !== undefined) {
       if (marked.has(channel)) this.services.metrics.conflatedUpdates++;
-      else marked.add(channel);
+      marked.set(channel, mode);
       return;
     }
     const message = delta ?? channel.complete(mode);
@@ -447,7 +517,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     const { limits, scheduler } = this.services;
     if (this.marked === undefined && this.transport.bufferedAmount > limits.softBufferBytes) {
       // Falling behind: keep control messages, turn pending updates into marks (latest state later).
-      this.marked = new Set();
+      const marked = (this.marked = new Map());
       this.behindSinceMs = nowMs;
       scheduler.setBehind(this, true);
       this.services.metrics.conflatingSessions = scheduler.behindCount;
@@ -457,7 +527,11 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       for (let i = 0; i < pieces.length; i++) {
         const channel = channels[i];
         if (channel === undefined) pieces[kept++] = pieces[i]!;
-        else if (this.held.get(channel.symbol)?.channel === channel) this.marked.add(channel);
+        else {
+          // Still subscribed (not dropped in this turn): the latest state goes out once caught up.
+          const live = this.liveChannels.indexOf(channel);
+          if (live >= 0) marked.set(channel, modeOf(this.liveSlots[live]!));
+        }
       }
       pieces.length = kept;
       channels.length = 0;
@@ -482,10 +556,9 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       return;
     }
     this.behindSinceMs = 0;
-    for (const channel of marked) {
-      const held = this.held.get(channel.symbol);
-      if (held?.channel !== channel) continue;
-      this.pieces.push(channel.complete(held.mode).bytes(this.encoding));
+    // Marks exist for live subscriptions only: dropping one removes its mark.
+    for (const [channel, mode] of marked) {
+      this.pieces.push(channel.complete(mode).bytes(this.encoding));
       this.pieceChannels.push(undefined);
       if (this.framePublishNs === 0) this.framePublishNs = Number(channel.latest!.publishTsNs);
     }
@@ -566,14 +639,18 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     if (this.state === 'closed') return;
     this.state = 'closed';
     const { metrics, scheduler, interest } = this.services;
-    for (const held of this.held.values()) {
-      if (held.channel !== undefined) {
-        held.channel.remove(this, held.mode);
-        interest.release(held.channel);
-      }
+    const channels = this.liveChannels;
+    const slots = this.liveSlots;
+    for (let i = 0; i < channels.length; i++) {
+      channels[i]!.remove(this, modeOf(slots[i]!), positionOf(slots[i]!));
+      interest.release(channels[i]!);
     }
-    metrics.subscriptions -= this.held.size;
-    this.held.clear();
+    // Pending ones without a channel give their reference back when their snapshot arrives (see `subscribe`).
+    if (this.pending !== undefined) for (const waiting of this.pending.values()) if (waiting.channel !== undefined) interest.release(waiting.channel);
+    metrics.subscriptions -= this.subscriptionCount;
+    this.liveChannels = NO_CHANNELS;
+    this.liveSlots = NO_SLOTS;
+    this.pending = undefined;
     this.marked = undefined;
     this.pieces.length = 0;
     this.pieceChannels.length = 0;

@@ -124,6 +124,48 @@ describe('edge (real sockets, real gRPC snapshot service, in-memory bus)', () =>
     client.close();
   });
 
+  it('clients sharing symbols leave and join in any order (unsubscribe, close, mode change): the others get every update once, the departed none', async () => {
+    const symbols = ['AAPL', 'IBM', 'MSFT'];
+    for (const symbol of symbols) await h.storeSnapshot(h.publish(symbol, 1));
+    const clients: TestClient[] = [];
+    const join = async (mode: SubscriptionMode): Promise<void> => {
+      const client = await connectAuthed(h, clients.length % 2 === 0 ? 'proto' : 'json');
+      await client.waitFor(is.ack(client.subscribe(symbols, mode)));
+      for (const symbol of symbols) await client.waitFor(is.update(symbol, 1n));
+      clients.push(client);
+    };
+    const unsubscribe = (i: number, list: string[]): Promise<unknown> => {
+      clients[i]!.send({ body: { $case: 'unsubscribe', value: { symbols: list } } });
+      return clients[i]!.waitFor((m) => m.body?.$case === 'unsubscribeAck');
+    };
+    for (let i = 0; i < 10; i++) await join(i === 5 ? SubscriptionMode.LTP : SubscriptionMode.FULL);
+    // Client 0 leaves the front of the full-mode lists, then a newcomer takes the back, then client 9 (moved
+    // to the front when client 0 left) leaves: each must remove itself, not whoever sits where it used to.
+    await unsubscribe(0, ['AAPL']);
+    await join(SubscriptionMode.FULL);
+    await unsubscribe(9, symbols);
+    await unsubscribe(2, ['IBM', 'AAPL']);
+    clients[4]!.close();
+    const modeChange = clients[6]!.subscribe(['AAPL'], SubscriptionMode.LTP);
+    await clients[6]!.waitFor(is.ack(modeChange));
+    expect(ackResults(clients[6]!, modeChange)).toEqual([{ symbol: 'AAPL', code: SubscriptionResultCode.ALREADY_SUBSCRIBED, mode: SubscriptionMode.LTP }]);
+    for (let seq = 2; seq <= 5; seq++) for (const symbol of symbols) h.publish(symbol, seq);
+    const holds = (i: number, symbol: string): boolean => i !== 4 && i !== 9 && !(i === 0 && symbol === 'AAPL') && !(i === 2 && symbol !== 'MSFT');
+    for (let i = 0; i < clients.length; i++) for (const symbol of symbols) if (holds(i, symbol)) await clients[i]!.waitFor(is.update(symbol, 5n));
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < clients.length; i++) {
+      for (const symbol of symbols) {
+        const live = clients[i]!.updates(symbol).filter((u) => !u.snapshot).map((u) => u.seq);
+        expect({ client: i, symbol, live }).toEqual({ client: i, symbol, live: holds(i, symbol) ? [2n, 3n, 4n, 5n] : [] });
+      }
+    }
+    // The mode change sent AAPL's complete state again, in ltp: no quote from then on.
+    const aapl = clients[6]!.updates('AAPL');
+    expect(aapl.filter((u) => u.snapshot)).toHaveLength(2);
+    expect(aapl[aapl.length - 1]!.quote).toBeUndefined();
+    for (const client of clients) client.close();
+  });
+
   it('batched tier: at most one frame per interval with the latest state per symbol', async () => {
     await h.storeSnapshot(h.publish('AAPL', 1));
     const client = await connectAuthed(h, 'json', { tier: 'delayed' });

@@ -64,6 +64,15 @@ export class MarketInterest {
     return this.entries.get(symbol)?.channel.symbol ?? symbol;
   }
 
+  /**
+   * The channel the edge holds for `symbol` (ready or still fetching its snapshot), if any. A session's live
+   * subscription always holds a reference on it, so it is the one the session registered with: sessions
+   * find their subscriptions by channel, not by keeping a map of symbols each.
+   */
+  channelOf(symbol: string): SymbolChannel | undefined {
+    return this.entries.get(symbol)?.channel;
+  }
+
   /** Takes a reference on `symbol`'s channel; resolves once it is ready. `unknown`/`unavailable` hold no reference. */
   acquire(symbol: string): Promise<AcquireResult> {
     let entry = this.entries.get(symbol);

@@ -29,6 +29,7 @@ class RecordingSink implements UpdateSink {
     if (!decoded.ok || decoded.message.body?.$case !== 'update') throw new Error('not an update');
     this.received.push(decoded.message.body.value);
   }
+  sinkMoved(): void {}
 }
 
 const LTP_CHANGE = UpdateField.LTP | UpdateField.VOLUME | UpdateField.TRADES;
@@ -106,7 +107,7 @@ describe('SymbolChannel', () => {
     const channel = new SymbolChannel('AAPL');
     channel.initialize(update(1, 0));
     const seen: EncodedMessage[] = [];
-    const sink = (): UpdateSink => ({ pushUpdate: (_c, _m, delta) => void seen.push(delta!) });
+    const sink = (): UpdateSink => ({ pushUpdate: (_c, _m, delta) => void seen.push(delta!), sinkMoved: () => undefined });
     channel.add(sink(), SubscriptionMode.FULL);
     channel.add(sink(), SubscriptionMode.FULL);
     channel.onUpstream(update(2, LTP_CHANGE));
@@ -114,5 +115,39 @@ describe('SymbolChannel', () => {
     expect(seen[0]).toBe(seen[1]);
     expect(seen[0]!.bytes(Encoding.PROTO)).toBe(seen[1]!.bytes(Encoding.PROTO));
     expect(channel.complete(SubscriptionMode.LTP)).toBe(channel.complete(SubscriptionMode.LTP));
+  });
+
+  it('keeps membership in arrays: remove moves the last sink into the hole and tells it its new position', () => {
+    const channel = new SymbolChannel('AAPL');
+    channel.initialize(update(1, 0));
+    /** A sink that keeps the position the channel gave it, as a session does. */
+    class PositionedSink implements UpdateSink {
+      position = -1;
+      updates = 0;
+      pushUpdate(): void {
+        this.updates++;
+      }
+      sinkMoved(moved: SymbolChannel, mode: ClientMode, position: number): void {
+        expect(moved).toBe(channel);
+        expect(mode).toBe(SubscriptionMode.FULL);
+        this.position = position;
+      }
+    }
+    const sinks = Array.from({ length: 6 }, () => new PositionedSink());
+    for (const sink of sinks) sink.position = channel.add(sink, SubscriptionMode.FULL);
+    expect(sinks.map((s) => s.position)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The first, a middle one and the last leave; the others keep receiving, each exactly once per update.
+    for (const leaving of [sinks[0]!, sinks[3]!, sinks[5]!]) channel.remove(leaving, SubscriptionMode.FULL, leaving.position);
+    const staying = [sinks[1]!, sinks[2]!, sinks[4]!];
+    expect(channel.subscriberCount).toBe(3);
+    expect(staying.map((s) => s.position).sort()).toEqual([0, 1, 2]);
+    channel.onUpstream(update(2, LTP_CHANGE));
+    expect(sinks.map((s) => s.updates)).toEqual([0, 1, 1, 0, 1, 0]);
+    // A stale position (a caller's bookkeeping bug) still removes the right sink.
+    channel.remove(sinks[2]!, SubscriptionMode.FULL, 99);
+    channel.onUpstream(update(3, LTP_CHANGE));
+    expect(sinks.map((s) => s.updates)).toEqual([0, 2, 1, 0, 2, 0]);
+    for (const sink of [sinks[1]!, sinks[4]!]) channel.remove(sink, SubscriptionMode.FULL, sink.position);
+    expect(channel.subscriberCount).toBe(0);
   });
 });

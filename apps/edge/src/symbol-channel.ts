@@ -5,7 +5,7 @@ import { EncodedMessage } from './wire-encoding';
 /** The modes a client can hold, in order; arrays indexed by mode have `MODE_SLOTS` entries. */
 export const CLIENT_MODES = [SubscriptionMode.LTP, SubscriptionMode.QUOTE, SubscriptionMode.FULL] as const;
 export type ClientMode = (typeof CLIENT_MODES)[number];
-const MODE_SLOTS = 4;
+export const MODE_SLOTS = 4;
 
 /** Who receives a channel's updates: a client session (WebSocket or SSE). */
 export interface UpdateSink {
@@ -15,6 +15,11 @@ export interface UpdateSink {
    * (`channel.complete(mode)`): after an upstream gap or a new epoch.
    */
   pushUpdate(channel: SymbolChannel, mode: ClientMode, delta: EncodedMessage | undefined): void;
+  /**
+   * The sink's entry in `channel`'s list of `mode` sinks moved to `position` (another sink left the list and
+   * this one took its place): the position to give `remove` from now on.
+   */
+  sinkMoved(channel: SymbolChannel, mode: ClientMode, position: number): void;
 }
 
 export type UpstreamResult = 'applied' | 'duplicate' | 'repaired' | 'buffered';
@@ -28,6 +33,11 @@ export type UpstreamResult = 'applied' | 'duplicate' | 'repaired' | 'buffered';
  * client holding any seq in [prev_seq, seq) applies it (docs/protocol.md, subscribe flow). A gap or a new
  * epoch upstream is repaired by sending everyone the complete state (`snapshot: true`), which the NATS
  * update itself provides: no client ever applies a delta on top of a state it does not hold.
+ *
+ * Membership: one array of sinks per mode, not a `Set`: a sink remembers the position `add` gave it and
+ * `remove` moves the last sink into the hole (telling it through `sinkMoved`), so joining and leaving cost
+ * O(1) and each membership costs one array slot (a `Set` entry costs ~3x that, and with 10,000 connections x
+ * 20 subscriptions that is most of a connection's memory at the edge).
  */
 export class SymbolChannel {
   latest: MarketUpdate | undefined;
@@ -36,22 +46,40 @@ export class SymbolChannel {
   private buffered: MarketUpdate[] | undefined = [];
   private readonly streamSeq: bigint[] = new Array<bigint>(MODE_SLOTS).fill(0n);
   private readonly completes: (EncodedMessage | undefined)[] = new Array<EncodedMessage | undefined>(MODE_SLOTS);
-  private readonly sinks: Set<UpdateSink>[] = [new Set(), new Set(), new Set(), new Set()];
+  /** The sinks of each mode (indexed by `ClientMode`; slot 0 stays empty). */
+  private readonly sinks: UpdateSink[][] = [[], [], [], []];
   /** Interest held by sessions (the router's reference count). */
   refs = 0;
 
   constructor(readonly symbol: string) {}
 
   get subscriberCount(): number {
-    return this.sinks[1]!.size + this.sinks[2]!.size + this.sinks[3]!.size;
+    return this.sinks[1]!.length + this.sinks[2]!.length + this.sinks[3]!.length;
   }
 
-  add(sink: UpdateSink, mode: ClientMode): void {
-    this.sinks[mode]!.add(sink);
+  /** Registers `sink` for `mode` (once per sink and mode); returns its position, for `remove`. */
+  add(sink: UpdateSink, mode: ClientMode): number {
+    const sinks = this.sinks[mode]!;
+    sinks.push(sink);
+    return sinks.length - 1;
   }
 
-  remove(sink: UpdateSink, mode: ClientMode): void {
-    this.sinks[mode]!.delete(sink);
+  /**
+   * Unregisters `sink` from `mode`, found at `position` (as `add` or the latest `sinkMoved` gave it). A wrong
+   * position is a bug in the caller's bookkeeping; the sink is then looked for, so delivery stays right.
+   */
+  remove(sink: UpdateSink, mode: ClientMode, position: number): void {
+    const sinks = this.sinks[mode]!;
+    let at = position;
+    if (sinks[at] !== sink) at = sinks.indexOf(sink);
+    if (at < 0) return;
+    const last = sinks.length - 1;
+    if (at !== last) {
+      const moved = sinks[last]!;
+      sinks[at] = moved;
+      moved.sinkMoved(this, mode, at);
+    }
+    sinks.length = last;
   }
 
   /**
@@ -84,7 +112,10 @@ export class SymbolChannel {
     this.setLatest(update);
     if (!contiguous) {
       this.streamSeq.fill(update.seq);
-      for (const mode of CLIENT_MODES) for (const sink of this.sinks[mode]!) sink.pushUpdate(this, mode, undefined);
+      for (const mode of CLIENT_MODES) {
+        const sinks = this.sinks[mode]!;
+        for (let i = 0; i < sinks.length; i++) sinks[i]!.pushUpdate(this, mode, undefined);
+      }
       return 'repaired';
     }
     for (const mode of CLIENT_MODES) {
@@ -94,9 +125,9 @@ export class SymbolChannel {
       const prevSeq = this.streamSeq[mode]!;
       this.streamSeq[mode] = update.seq;
       const sinks = this.sinks[mode]!;
-      if (sinks.size === 0) continue;
+      if (sinks.length === 0) continue;
       const delta = new EncodedMessage({ body: { $case: 'update', value: deltaOf(update, visible, prevSeq) } });
-      for (const sink of sinks) sink.pushUpdate(this, mode, delta);
+      for (let i = 0; i < sinks.length; i++) sinks[i]!.pushUpdate(this, mode, delta);
     }
     return 'applied';
   }
