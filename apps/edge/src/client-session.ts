@@ -1,4 +1,4 @@
-import type { ClientMessage } from '@tickwire/protocol';
+import type { ClientMessage, MarketUpdate } from '@tickwire/protocol';
 import {
   CLOSE_CODES,
   decodeClientJson,
@@ -16,7 +16,7 @@ import {
 } from '@tickwire/protocol';
 import type { Logger } from '@tickwire/runtime';
 import { symbolProblem } from '@tickwire/snapshot-grpc';
-import { AccessError, type Principal, type TierPolicy, type TokenVerifier, MessageRateLimiter, resolveTier } from './access';
+import { AccessError, type Entitlements, type Principal, type TierPolicy, type TokenVerifier, MessageRateLimiter, resolveTier } from './access';
 import type { EdgeMetrics, RejectionReason } from './edge-metrics';
 import type { MarketInterest } from './market-interest';
 import type { OutboundScheduler, ScheduledSession } from './outbound-scheduler';
@@ -100,6 +100,22 @@ function positionOf(slot: number): number {
 const NO_CHANNELS: SymbolChannel[] = Object.freeze([]) as unknown as SymbolChannel[];
 const NO_SLOTS: number[] = Object.freeze([]) as unknown as number[];
 
+/**
+ * Session times run on a 32-bit millisecond clock (since this module loaded, wrapping every 49.7 days), not
+ * `Date.now()` values: those do not fit V8's small integers, so each such field would point to a 16-byte heap
+ * number of its own, per connection. Spans are measured with `elapsedMs`, exact up to 24.8 days: every span a
+ * session measures (auth, idle, heartbeat, slow consumer) is checked by the 1 s tick or the 50 ms behind check.
+ */
+const CLOCK_ORIGIN_MS = Date.now();
+
+function sessionClock(nowMs: number): number {
+  return (nowMs - CLOCK_ORIGIN_MS) | 0;
+}
+
+function elapsedMs(now: number, since: number): number {
+  return (now - since) | 0;
+}
+
 type SessionState = 'authenticating' | 'open' | 'closed';
 
 /** One in this many frames is timed for the delivery latency histogram. */
@@ -121,7 +137,10 @@ let latencySampleCounter = 0;
 export class ClientSession implements UpdateSink, ScheduledSession {
   dirty = false;
   private state: SessionState = 'authenticating';
-  private principal: Principal | undefined;
+  /** From the token; set when authenticated. */
+  private entitlements: Entitlements | undefined;
+  /** When the token expires (`Date.now()` time: it may be far off), if it does. */
+  private expiresAtMs: number | undefined;
   private tier: TierPolicy | undefined;
   /**
    * Live subscriptions (snapshot queued, updates flowing) as two parallel arrays of exactly their size: the
@@ -135,17 +154,23 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   private pieces: Uint8Array[] = [];
   /** The channel of each piece in `pieces` (undefined for control messages), to re-mark them when falling behind. */
   private pieceChannels: (SymbolChannel | undefined)[] = [];
-  private framePublishNs = 0;
+  /** The first update in `pieces`, for the delivery latency histogram (a reference to the shared update: no number to box). */
+  private frameUpdate: MarketUpdate | undefined;
   /** Channels with a newer state not yet sent, and the mode to send it in (behind or batched). */
   private marked: Map<SymbolChannel, ClientMode> | undefined;
-  private behindSinceMs = 0;
-  private lastInboundMs: number;
-  private lastPingMs: number;
-  private readonly connectedAtMs: number;
+  /** Since when (`sessionClock`) the socket's buffer has been over the soft limit. */
+  private behindSince: number | undefined;
+  private lastInbound: number;
+  private lastPing: number;
+  private readonly connectedAt: number;
   private invalidMessages = 0;
   private limitHits = 0;
   private rateLimitHits = 0;
-  private readonly rateLimiter: MessageRateLimiter;
+  /**
+   * Created by the first inbound message and dropped by the tick once full again: a full bucket is the same
+   * as a new one, so an idle connection holds none.
+   */
+  private rateLimiter: MessageRateLimiter | undefined;
 
   constructor(
     readonly id: string,
@@ -155,11 +180,10 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     nowMs: number,
     readonly remoteAddress: string,
   ) {
-    this.connectedAtMs = this.lastInboundMs = nowMs;
+    this.connectedAt = this.lastInbound = sessionClock(nowMs);
     // A random heartbeat phase: connections opened in the same second must not all ping in the same sweep
     // (thousands of writes in one event-loop turn showed up as a latency spike in the edge-fanout bench).
-    this.lastPingMs = nowMs - Math.floor(Math.random() * services.limits.heartbeatMs);
-    this.rateLimiter = new MessageRateLimiter({ ratePerSec: services.limits.messagesPerSec, burst: services.limits.messageBurst });
+    this.lastPing = (this.connectedAt - Math.floor(Math.random() * services.limits.heartbeatMs)) | 0;
     services.metrics.connections++;
     services.scheduler.add(this);
   }
@@ -183,7 +207,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   onMessage(data: Uint8Array, isBinary: boolean, nowMs: number): void {
     if (this.state === 'closed') return;
     const { metrics, limits } = this.services;
-    this.lastInboundMs = nowMs;
+    this.lastInbound = sessionClock(nowMs);
     metrics.messagesIn++;
     if (data.length > limits.maxMessageBytes) {
       this.closeWith(CLOSE_CODES.MESSAGE_TOO_BIG, `message of ${data.length} bytes; the limit is ${limits.maxMessageBytes}`, 'message_too_big');
@@ -209,7 +233,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
 
   /** A protocol-level pong (or any sign of life the transport sees). */
   onPong(nowMs: number): void {
-    this.lastInboundMs = nowMs;
+    this.lastInbound = sessionClock(nowMs);
   }
 
   /**
@@ -219,14 +243,15 @@ export class ClientSession implements UpdateSink, ScheduledSession {
    */
   onPing(nowMs: number): void {
     if (this.state === 'closed') return;
-    this.lastInboundMs = nowMs;
+    this.lastInbound = sessionClock(nowMs);
     this.withinRate(nowMs);
   }
 
   /** Takes a token for one inbound message; past the rate answers RATE_LIMITED, then closes with 4003. */
   private withinRate(nowMs: number): boolean {
-    if (this.rateLimiter.tryTake(nowMs)) return true;
     const { metrics, limits } = this.services;
+    this.rateLimiter ??= new MessageRateLimiter({ ratePerSec: limits.messagesPerSec, burst: limits.messageBurst });
+    if (this.rateLimiter.tryTake(nowMs)) return true;
     metrics.reject('rate_limited');
     if (++this.rateLimitHits > limits.maxRateLimitHits) {
       this.closeWith(CLOSE_CODES.RATE_LIMITED, `more than ${limits.messagesPerSec} messages/s`, 'rate_limited');
@@ -302,7 +327,8 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       throw err;
     }
     if (this.state !== 'authenticating') return;
-    this.principal = principal;
+    this.entitlements = principal.entitlements;
+    this.expiresAtMs = principal.expiresAtMs;
     this.tier = tier;
     this.state = 'open';
     scheduler.setBatchInterval(this, tier.batchIntervalMs);
@@ -315,7 +341,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   private async subscribe(id: number, items: readonly SubscriptionRequest[]): Promise<void> {
     const { limits, interest, metrics } = this.services;
     const tier = this.tier!;
-    const principal = this.principal!;
+    const entitlements = this.entitlements!;
     if (items.length > limits.maxSymbolsPerRequest) {
       this.sendError(ErrorCode.TOO_MANY_SYMBOLS, `${items.length} symbols in one subscribe; at most ${limits.maxSymbolsPerRequest}`, id);
       return;
@@ -334,7 +360,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
         result(SubscriptionResultCode.INVALID_SYMBOL);
         continue;
       }
-      if (!principal.entitlements.allows(symbol)) {
+      if (!entitlements.allows(symbol)) {
         result(SubscriptionResultCode.NOT_ENTITLED);
         continue;
       }
@@ -492,10 +518,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       return;
     }
     const message = delta ?? channel.complete(mode);
-    if (this.pieces.length === 0) {
-      const value = message.message.body?.$case === 'update' ? message.message.body.value : undefined;
-      this.framePublishNs = value === undefined ? 0 : Number(value.publishTsNs);
-    }
+    if (this.pieces.length === 0) this.frameUpdate = message.message.body?.$case === 'update' ? message.message.body.value : undefined;
     this.pieces.push(message.bytes(this.encoding));
     this.pieceChannels.push(channel);
     this.services.scheduler.markDirty(this);
@@ -518,7 +541,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     if (this.marked === undefined && this.transport.bufferedAmount > limits.softBufferBytes) {
       // Falling behind: keep control messages, turn pending updates into marks (latest state later).
       const marked = (this.marked = new Map());
-      this.behindSinceMs = nowMs;
+      this.behindSince = sessionClock(nowMs);
       scheduler.setBehind(this, true);
       this.services.metrics.conflatingSessions = scheduler.behindCount;
       const pieces = this.pieces;
@@ -551,16 +574,16 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       return;
     }
     if (buffered > limits.softBufferBytes) {
-      if (this.behindSinceMs === 0) this.behindSinceMs = nowMs;
-      else if (nowMs - this.behindSinceMs > limits.slowConsumerMs) this.closeWith(CLOSE_CODES.SLOW_CONSUMER, `behind for more than ${limits.slowConsumerMs} ms`, 'slow_consumer');
+      if (this.behindSince === undefined) this.behindSince = sessionClock(nowMs);
+      else if (elapsedMs(sessionClock(nowMs), this.behindSince) > limits.slowConsumerMs) this.closeWith(CLOSE_CODES.SLOW_CONSUMER, `behind for more than ${limits.slowConsumerMs} ms`, 'slow_consumer');
       return;
     }
-    this.behindSinceMs = 0;
+    this.behindSince = undefined;
     // Marks exist for live subscriptions only: dropping one removes its mark.
     for (const [channel, mode] of marked) {
       this.pieces.push(channel.complete(mode).bytes(this.encoding));
       this.pieceChannels.push(undefined);
-      if (this.framePublishNs === 0) this.framePublishNs = Number(channel.latest!.publishTsNs);
+      if (this.framePublishNs() === 0) this.frameUpdate = channel.latest;
     }
     marked.clear();
     if (this.tier!.batchIntervalMs === 0) {
@@ -580,12 +603,18 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     metrics.framesOut++;
     metrics.messagesOut += pieces.length;
     metrics.bytesOut += frame.length;
-    if (this.framePublishNs > 0 && ++latencySampleCounter % LATENCY_SAMPLE_EVERY === 0) {
-      metrics.deliveryLatency.observe(Math.max(0, nowMs / 1e3 - this.framePublishNs / 1e9));
+    const publishNs = this.framePublishNs();
+    if (publishNs > 0 && ++latencySampleCounter % LATENCY_SAMPLE_EVERY === 0) {
+      metrics.deliveryLatency.observe(Math.max(0, nowMs / 1e3 - publishNs / 1e9));
     }
-    this.framePublishNs = 0;
+    this.frameUpdate = undefined;
     pieces.length = 0;
     this.pieceChannels.length = 0;
+  }
+
+  /** When the first update in the frame being built was published (0: none, or not stamped). */
+  private framePublishNs(): number {
+    return this.frameUpdate === undefined ? 0 : Number(this.frameUpdate.publishTsNs);
   }
 
   // --- heartbeats and deadlines ---------------------------------------------------------------------
@@ -593,21 +622,22 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   tick(nowMs: number): void {
     if (this.state === 'closed') return;
     const { limits } = this.services;
+    const now = sessionClock(nowMs);
     if (this.state === 'authenticating') {
-      if (nowMs - this.connectedAtMs > limits.authTimeoutMs) this.closeWith(CLOSE_CODES.AUTH_TIMEOUT, `no auth message within ${limits.authTimeoutMs} ms`, 'auth_timeout');
+      if (elapsedMs(now, this.connectedAt) > limits.authTimeoutMs) this.closeWith(CLOSE_CODES.AUTH_TIMEOUT, `no auth message within ${limits.authTimeoutMs} ms`, 'auth_timeout');
       return;
     }
-    const expires = this.principal?.expiresAtMs;
-    if (expires !== undefined && nowMs >= expires) {
+    if (this.expiresAtMs !== undefined && nowMs >= this.expiresAtMs) {
       this.closeWith(CLOSE_CODES.TOKEN_EXPIRED, 'the token expired; reconnect with a new one', 'token_expired');
       return;
     }
-    if (this.transport.oneWay !== true && nowMs - this.lastInboundMs > limits.idleTimeoutMs) {
+    if (this.transport.oneWay !== true && elapsedMs(now, this.lastInbound) > limits.idleTimeoutMs) {
       this.closeWith(CLOSE_CODES.IDLE_TIMEOUT, `nothing received for ${limits.idleTimeoutMs} ms`, 'idle_timeout');
       return;
     }
-    if (nowMs - this.lastPingMs >= limits.heartbeatMs) {
-      this.lastPingMs = nowMs;
+    if (this.rateLimiter !== undefined && this.rateLimiter.available(nowMs) >= limits.messageBurst) this.rateLimiter = undefined;
+    if (elapsedMs(now, this.lastPing) >= limits.heartbeatMs) {
+      this.lastPing = now;
       this.transport.ping?.();
       this.sendControl({ body: { $case: 'ping', value: { ts: BigInt(nowMs) } } });
     }
@@ -652,6 +682,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     this.liveSlots = NO_SLOTS;
     this.pending = undefined;
     this.marked = undefined;
+    this.rateLimiter = undefined;
     this.pieces.length = 0;
     this.pieceChannels.length = 0;
     scheduler.remove(this);
