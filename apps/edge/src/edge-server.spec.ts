@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { InMemoryBroker } from '@tickwire/bus';
 import { createLogger, createMetrics } from '@tickwire/runtime';
@@ -79,6 +80,19 @@ describe('EdgeServer HTTP reads', () => {
     const expired = await new SignJWT({ tier: 'realtime', ent: { symbols: ['A'] } }).setProtectedHeader({ alg: 'HS256' }).setSubject('s').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(SECRET));
     const late = await fetch(`${base}/v1/sse?symbols=A&token=${expired}`);
     expect([late.status, await late.json()]).toEqual([401, expect.objectContaining({ code: 'TOKEN_EXPIRED' })]);
+  });
+
+  it('SSE clients that hang up while their token is being verified leave no session, subscription or address slot behind', async () => {
+    const path = `/v1/sse?symbols=A&token=${await token(['A'])}`;
+    for (let i = 0; i < 50; i++) {
+      const socket = connect({ host: '127.0.0.1', port: edge.address.port }, () => {
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        socket.destroy();
+      });
+      socket.on('error', () => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect([edge.server.connectionCount, edge.metrics.connections, edge.metrics.subscriptions]).toEqual([0, 0, 0]);
   });
 
   it('SSE refuses too many or invalid symbols before the stream opens', async () => {

@@ -163,7 +163,9 @@ export class EdgeServer {
     ws.on('pong', onSocketPong);
     ws.on('ping', onSocketPing);
     ws.on('error', onSocketError);
-    ws.once('close', onSocketClose);
+    // `on`, not `once`: `once` wraps the listener in a bound function and a state object per connection.
+    // `socketClosed` tolerates a second call.
+    ws.on('close', onSocketClose);
     if (!origins.allows(request.headers.origin)) {
       session.closeWith(CLOSE_CODES.ORIGIN_NOT_ALLOWED, 'origin not allowed', 'origin');
       return;
@@ -178,8 +180,7 @@ export class EdgeServer {
   /** The socket of `session` closed: release its address slot and forget it. */
   socketClosed(session: ClientSession): void {
     session.onClosed();
-    this.sessions.delete(session);
-    this.options.connections.release(session.remoteAddress);
+    if (this.sessions.delete(session)) this.options.connections.release(session.remoteAddress);
   }
 
   /**
@@ -262,6 +263,9 @@ export class EdgeServer {
     // A missing or bad token is refused before the stream opens, as for the HTTP reads: an EventSource
     // retries a stream that ends (every 3 s, forever), never one refused with a 4xx.
     if ((await this.authorize(request, reply)) === undefined) return;
+    // Gone while its token was verified: its 'close' has been emitted already, no listener would release it.
+    // From here to `once('close')` nothing awaits.
+    if (request.socket.destroyed) return;
     const ip = request.socket.remoteAddress ?? 'unknown';
     const admission = connections.tryAcquire(ip);
     if (admission !== 'ok') {
