@@ -148,7 +148,15 @@ export class EdgeServer {
       services.metrics.reject(admission === 'per_ip' ? 'per_ip_limit' : 'process_limit');
       return refuse(socket, 503, 'Service Unavailable', admission === 'per_ip' ? 'too many connections from this address' : 'this instance is full; retry another');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, url, chosen.encoding, ip));
+    let upgraded = false;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      upgraded = true;
+      this.onConnection(ws, request, url, chosen.encoding, ip);
+    });
+    // Without a verifyClient hook ws completes or refuses the upgrade synchronously. Refused (it answered 400
+    // itself: a bad Sec-WebSocket-Key or -Version, or the socket already gone), no session will ever release
+    // the address slot: give it back now, or such requests would use up MAX_CONNECTIONS_PER_IP for good.
+    if (!upgraded) connections.release(ip);
   }
 
   private onConnection(ws: WebSocket, request: IncomingMessage, url: URL, encoding: Encoding, ip: string): void {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { CLOSE_CODES, ErrorCode, SubscriptionMode, SubscriptionResultCode, type MarketUpdate } from '@tickwire/protocol';
 import { startHarness, type Harness } from '../test/edge-harness';
 import { applyUpdateStream as applyStream, EdgeTestClient as TestClient, serverMessage as is, type EdgeWire as Wire } from '@tickwire/testing';
@@ -305,6 +306,29 @@ describe('edge rejections', () => {
     const c = await connectAuthed(h);
     b.close();
     c.close();
+  });
+
+  it('upgrades ws refuses itself (bad Sec-WebSocket-Key or -Version): 400, and the address slot goes back', async () => {
+    h = await startHarness({ maxConnections: 3, maxConnectionsPerIp: 2 });
+    const { port } = new URL(h.url);
+    const token = await h.token();
+    const upgrade = (headers: Record<string, string>): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+          const all = { Host: 'edge', Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Protocol': 'tickwire.v1.json', ...headers };
+          socket.write(`GET /v1/stream?token=${token} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+        });
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    // Twice the per-address limit: before the fix each one kept a slot, and the address was locked out.
+    for (let i = 0; i < 4; i++) expect(await upgrade(i % 2 === 0 ? { 'Sec-WebSocket-Version': '7' } : { 'Sec-WebSocket-Key': 'short' })).toMatch(/^HTTP\/1\.1 400 /);
+    const a = await connectAuthed(h);
+    const b = await connectAuthed(h);
+    a.close();
+    b.close();
   });
 
   it('idle client: closed with 4302', async () => {
