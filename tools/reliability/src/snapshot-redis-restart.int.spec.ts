@@ -73,6 +73,20 @@ describe('Redis and the snapshot service restarted under a live edge (clients\' 
   /** The seq the market last published for `symbol`. */
   const seqNow = (symbol: string): bigint => BigInt(stack.market.lastSeq(symbol));
 
+  /**
+   * Probes `symbol` (encodings alternating) until a subscription is `ok`; every answer before it must be
+   * `unavailable`. Throws after `limitMs` from `sinceMs`.
+   */
+  async function probeUntilOk(symbol: string, sinceMs: number, limitMs: number): Promise<Probe> {
+    for (let i = 0; ; i++) {
+      const answer = await probe(symbol, i % 2 === 0 ? 'json' : 'proto');
+      if (answer.code === SubscriptionResultCode.OK) return answer;
+      expect(answer.code).toBe(SubscriptionResultCode.UNAVAILABLE);
+      if (Date.now() - sinceMs > limitMs) throw new Error(`${symbol}: no ok within ${limitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   async function snapshotHttp(): Promise<number> {
     const response = await fetch(`http://127.0.0.1:${edge.port}/v1/snapshot?symbols=${LIVE[0]},${QUIET}`, { headers: { authorization: `Bearer ${await hs256Token()}` } });
     await response.text();
@@ -130,17 +144,9 @@ describe('Redis and the snapshot service restarted under a live edge (clients\' 
     figures['readyAfterRedisMs'] = Date.now() - redisBackAt;
     // Through the edge: the first ok after Redis is back (the edge's gRPC channel reconnects by itself).
     const firstOkAt = Date.now();
-    let traded: Probe;
-    for (;;) {
-      traded = await probe(TRADED, 'json');
-      if (traded.code === SubscriptionResultCode.OK) {
-        // Nothing from before the outage: the restarted service knows only what it consumed since.
-        expect(traded.first!.seq).toBeGreaterThan(outageSeq);
-        break;
-      }
-      expect(traded.code).toBe(SubscriptionResultCode.UNAVAILABLE);
-      if (Date.now() - firstOkAt > 20_000) throw new Error('no ok within 20 s of the snapshot service being ready');
-    }
+    const traded = await probeUntilOk(TRADED, firstOkAt, 20_000);
+    // Nothing from before the outage: the restarted service knows only what it consumed since.
+    expect(traded.first!.seq).toBeGreaterThan(outageSeq);
     figures['firstOkAfterReadyMs'] = Date.now() - firstOkAt;
     // GET /v1/snapshot: 503 until the edge's channel has reconnected, then 200.
     for (let status = await snapshotHttp(); status !== 200; status = await snapshotHttp()) {
@@ -175,18 +181,10 @@ describe('Redis and the snapshot service restarted under a live edge (clients\' 
     expect(await snapshotHttp()).toBe(503);
     const startedAt = Date.now();
     await stack.startSnapshot();
-    await until(async () => (await snapshotReady()) === 200, 'the restarted snapshot service to be ready', 20_000);
     // The market is paused: an ok can only come from the snapshot service, i.e. from Redis.
-    for (;;) {
-      const quiet = await probe(QUIET, 'json');
-      if (quiet.code === SubscriptionResultCode.OK) {
-        expect(quiet.first!.seq).toBe(seqNow(QUIET));
-        break;
-      }
-      expect(quiet.code).toBe(SubscriptionResultCode.UNAVAILABLE);
-      if (Date.now() - startedAt > 20_000) throw new Error('no ok within 20 s of the snapshot service restarting');
-    }
+    expect((await probeUntilOk(QUIET, startedAt, 20_000)).first!.seq).toBe(seqNow(QUIET));
     figures['servedAfterSnapshotRestartMs'] = Date.now() - startedAt;
+    expect(await snapshotReady()).toBe(200);
     for (const symbol of [...LIVE, TRADED]) {
       const paused = await probe(symbol, 'proto');
       expect([symbol, paused.code, paused.first?.seq]).toEqual([symbol, SubscriptionResultCode.OK, seqNow(symbol)]);
@@ -202,16 +200,7 @@ describe('Redis and the snapshot service restarted under a live edge (clients\' 
     }
     const startedAt = Date.now();
     await stack.startSnapshot();
-    for (;;) {
-      const quiet = await probe(QUIET, 'proto');
-      if (quiet.code === SubscriptionResultCode.OK) {
-        expect(quiet.first!.seq).toBe(seqNow(QUIET));
-        break;
-      }
-      expect(quiet.code).toBe(SubscriptionResultCode.UNAVAILABLE);
-      if (Date.now() - startedAt > 60_000) throw new Error('no ok within 60 s of the snapshot service restarting');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    expect((await probeUntilOk(QUIET, startedAt, 60_000)).first!.seq).toBe(seqNow(QUIET));
     const servedMs = Date.now() - startedAt;
     // The edge's gRPC channel must not back off for long: the same restart after a 30 s outage is served
     // within 3x the short one's time (floor 5 s against scheduler noise). gRPC's default backoff (up to
