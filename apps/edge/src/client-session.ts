@@ -579,9 +579,10 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       return;
     }
     this.behindSince = undefined;
-    // Marks exist for live subscriptions only: dropping one removes its mark.
-    for (const [channel, mode] of marked) {
-      this.pieces.push(channel.complete(mode).bytes(this.encoding));
+    // Marks exist for live subscriptions only: dropping one removes its mark. (Keys, then get: iterating
+    // entries would build a [key, value] array per mark.)
+    for (const channel of marked.keys()) {
+      this.pieces.push(channel.complete(marked.get(channel)!).bytes(this.encoding));
       this.pieceChannels.push(undefined);
       if (this.framePublishNs() === 0) this.frameUpdate = channel.latest;
     }
