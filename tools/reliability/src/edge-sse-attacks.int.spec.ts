@@ -168,14 +168,17 @@ describe('edge process under hostile SSE clients', () => {
       return g.connections === base.connections && g.subscriptions === base.subscriptions;
     }, 'the stalled stream to be released');
     await until(() => edge.process.openFds() <= fdsBefore, `the edge's descriptors to return to ${fdsBefore}`, 10_000, 100);
-    expect(peakRss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+    // The edge's allocation rate shows in RSS (45,000 updates go through it); what it held for the client did not grow with them.
+    expect(peakRss - rssBefore).toBeLessThan(96 * 1024 * 1024);
     // What reached the client's kernel before the close is still there to read; then the stream ends.
     stalled.resume();
     await Promise.race([stalled.ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the stalled stream did not end')), 10_000))]);
+    // Only what the kernel and the edge's bounded buffer held: most of what was published for it was never queued.
     expect(stalled.messages().length).toBeGreaterThan(0);
+    expect(stalled.messages().length).toBeLessThan((rounds * FLOOD.length) / 2);
     expect(edge.process.running).toBe(true);
     const mib = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
-    figures['stalled'] = { symbols: FLOOD.length, publishedRounds: rounds, closedAfterMs, messagesReadAfterwards: stalled.messages().length, closeEventRead: stalled.closeEvent() ?? null, rssMiB: { before: mib(rssBefore), peak: mib(peakRss) }, fds: { before: fdsBefore, after: edge.process.openFds() } };
+    figures['stalled'] = { symbols: FLOOD.length, publishedRounds: rounds, updatesPublished: rounds * FLOOD.length, closedAfterMs, messagesReadAfterwards: stalled.messages().length, closeEventRead: stalled.closeEvent() ?? null, rssMiB: { before: mib(rssBefore), peak: mib(peakRss) }, fds: { before: fdsBefore, after: edge.process.openFds() } };
   }, 90_000);
 
   it(`${CHURN} SSE clients disconnecting at random moments mid-stream: connections, subscriptions and NATS interest return to where they were`, async () => {
