@@ -7,6 +7,9 @@ import { LeaderLease } from './leader-lease';
 import { DEFAULT_DIRECTORY_INTERVAL_MS, Normalizer } from './normalizer';
 import { startNormalizer } from './normalizer-service';
 
+/** The lease bucket on one server: right for a single NATS server, an availability hole in a cluster (set 3 there). */
+export const DEFAULT_LEASE_REPLICAS = 1;
+
 export const normalizerConfig = defineConfig({
   NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
   SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.raw / md.tick shards (the same as ingest)' }),
@@ -18,6 +21,7 @@ export const normalizerConfig = defineConfig({
   RAW_STREAM: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, optional: true, doc: `JetStream stream with the day's md.raw (ingest's RAW_STREAM, e.g. ${DEFAULT_RAW_STREAM}): replayed on start so a restart rebuilds the books` }),
   DIRECTORY_INTERVAL: env.duration({ min: 0, default: DEFAULT_DIRECTORY_INTERVAL_MS, doc: 'the active instance publishes the whole instrument directory again this often, for consumers that started late or lost their store (0 = only on Stock Directory messages and takeovers)' }),
   LEASE_BUCKET: env.string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, default: 'tickwire_normalizer_leases', doc: 'NATS KV bucket holding the leases' }),
+  LEASE_REPLICAS: env.int({ min: 1, max: 5, default: DEFAULT_LEASE_REPLICAS, doc: 'servers holding the lease bucket when it is created: 3 in a NATS cluster, so failover survives the loss of one (1 = no lease while its server is down)' }),
 });
 
 export interface NormalizerAdapters {
@@ -56,7 +60,7 @@ export function normalizerApp(adapters: NormalizerAdapters): ServiceDefinition<t
       logger.info({ event: 'normalizer.consuming', shards: cfg.SHARDS }, `consuming md.raw shards ${cfg.SHARDS.join(',')}`);
       if (cfg.LEASE_KEY !== undefined) {
         if (!(bus instanceof NatsBus)) throw new Error('LEASE_KEY needs NATS (JetStream KV holds the lease); the in-memory bus has none');
-        const bucket = await new Kvm(bus.connection).create(cfg.LEASE_BUCKET, { ttl: cfg.LEASE_TTL, history: 1 });
+        const bucket = await new Kvm(bus.connection).create(cfg.LEASE_BUCKET, { ttl: cfg.LEASE_TTL, history: 1, replicas: cfg.LEASE_REPLICAS });
         const lease = new LeaderLease(bucket, cfg.LEASE_KEY, `${process.pid}-${randomUUID()}`, cfg.LEASE_TTL, { onAcquired: () => normalizer.becomeActive(), onLost: () => normalizer.becomeStandby() }, logger);
         lease.start();
         // Publish the last trailing updates first, then hand the lease over.

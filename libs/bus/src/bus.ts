@@ -57,13 +57,31 @@ export interface Closable {
  * adapter has it; the in-memory one does not (embedded mode has no history to replay).
  */
 export interface StreamReplay {
-  /** Makes sure stream `name` keeps what is published on `subjects` for `maxAgeMs` (idempotent). */
-  ensureStream(name: string, subjects: readonly string[], maxAgeMs: number): Promise<void>;
+  /**
+   * Makes sure stream `name` keeps what is published on `subjects` for `maxAgeMs`, on `replicas` servers
+   * (default 1; a cluster needs 3 to keep the stream through the loss of a server). Idempotent: an existing
+   * stream with another replica count is changed to `replicas`.
+   */
+  ensureStream(name: string, subjects: readonly string[], maxAgeMs: number, replicas?: number): Promise<void>;
   /**
    * Delivers, in order, every message the stream holds on `subject`, then new ones as they come.
    * `onCaughtUp` is called once, when the messages held at the call have all been delivered.
    */
   replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<Subscription>;
+}
+
+/**
+ * Publishing into a stream with the stream's acknowledgement (NATS JetStream): an optional capability.
+ * A plain publish is lost while a stream has no leader (a server died and another is being elected); this
+ * one rejects instead, so the caller can publish again. `msgId` makes a repeat of a stored message a
+ * no-op within the stream's duplicate window (2 minutes by default).
+ */
+export interface StreamPublish {
+  publishToStream(subject: string, data: Uint8Array, msgId: string, timeoutMs: number): Promise<void>;
+}
+
+export function canPublishToStream(bus: object): bus is StreamPublish {
+  return typeof (bus as Partial<StreamPublish>).publishToStream === 'function';
 }
 
 export function canReplay(bus: object): bus is StreamReplay {

@@ -1,7 +1,7 @@
 import { connect, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DiscardPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
-import type { Bus, BusStatus, BusStatusListener, Closable, Drainable, MessageHandler, RequestOptions, StreamReplay, SubscribeOptions, Subscription } from '../bus';
+import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, StorageType, type ConsumerMessages, type JetStreamClient, type StreamInfo } from '@nats-io/jetstream';
+import type { Bus, BusStatus, BusStatusListener, Closable, Drainable, MessageHandler, RequestOptions, StreamPublish, StreamReplay, SubscribeOptions, Subscription } from '../bus';
 import { BusError } from '../errors';
 import type { HandlerErrorReporter } from '../memory/memory-bus';
 import { StatusListeners } from '../status-listeners';
@@ -12,6 +12,14 @@ export const DEFAULT_RECONNECT_WAIT_MS = 250;
 /** Random extra wait per reconnect attempt so a fleet does not reconnect in lockstep. */
 export const DEFAULT_RECONNECT_JITTER_MS = 500;
 export const DEFAULT_PING_INTERVAL_MS = 5_000;
+/**
+ * How long each pull of a stream replay waits. The server sends idle heartbeats every half of it, and the
+ * ordered consumer recreates itself after two missed ones: with the client's default (30 s) a replay
+ * whose consumer lived on a NATS server that died stalled for 30 s; with 2 s it resumes within about 2 s.
+ */
+export const REPLAY_PULL_EXPIRES_MS = 2_000;
+/** A replay that delivered nothing this long while its stream holds newer messages gets a new consumer. */
+export const REPLAY_STALL_MS = 3_000;
 
 export interface NatsBusOptions {
   /** One URL, a comma-separated list, or an array (cluster seeds). */
@@ -68,9 +76,10 @@ class NatsSubscription implements Subscription {
   }
 }
 
-export class NatsBus implements Bus, Drainable, Closable, StreamReplay {
+export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPublish {
   private readonly statusListeners = new StatusListeners('connected');
   private accepting = true;
+  private streams: JetStreamClient | undefined;
 
   constructor(
     /** The underlying connection, for adapters that need NATS-only features (e.g. KV for leases). */
@@ -149,39 +158,91 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay {
     if (!this.connection.isClosed()) await this.connection.close();
   }
 
-  async ensureStream(name: string, subjects: readonly string[], maxAgeMs: number): Promise<void> {
+  async ensureStream(name: string, subjects: readonly string[], maxAgeMs: number, replicas = 1): Promise<void> {
     const manager = await jetstreamManager(this.connection);
+    let existing: StreamInfo | undefined;
     try {
-      await manager.streams.info(name);
+      existing = await manager.streams.info(name);
     } catch {
-      await manager.streams.add({ name, subjects: [...subjects], max_age: maxAgeMs * 1_000_000, storage: StorageType.File, discard: DiscardPolicy.Old });
+      await manager.streams.add({ name, subjects: [...subjects], max_age: maxAgeMs * 1_000_000, storage: StorageType.File, discard: DiscardPolicy.Old, num_replicas: replicas });
+      return;
     }
+    // A stream created before the replica count was raised (R1 is lost with its one server): scale it.
+    if (existing.config.num_replicas !== replicas) await manager.streams.update(name, { num_replicas: replicas });
+  }
+
+  async publishToStream(subject: string, data: Uint8Array, msgId: string, timeoutMs: number): Promise<void> {
+    assertPublishSubject(subject);
+    if (!this.accepting) throw new BusError('BUS_ERR_CLOSED', `cannot publish to ${subject}`);
+    await (this.streams ??= jetstream(this.connection)).publish(subject, data, { msgID: msgId, timeout: timeoutMs });
   }
 
   async replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<Subscription> {
     assertSubscribeSubject(subject);
     const manager = await jetstreamManager(this.connection);
+    const newestOnSubject = async (): Promise<number> => (await manager.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null))?.seq ?? 0;
     // The backlog is everything up to the last message on the subject at this moment.
-    const last = await manager.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null);
-    const backlogEnd = last?.seq ?? 0;
+    const backlogEnd = await newestOnSubject();
     let caughtUp = backlogEnd === 0;
     if (caughtUp) onCaughtUp();
-    const consumer = await jetstream(this.connection).consumers.get(stream, { filter_subjects: subject });
     const report = this.onHandlerError;
-    const messages = await consumer.consume({
-      callback: (message) => {
+    /** Stream sequence of the last message handed over, and when. */
+    let delivered = 0;
+    let progressAt = Date.now();
+    /** Only the newest consumer delivers: one given up for stalled must not come back in between. */
+    let generation = 0;
+    const open = async (): Promise<ConsumerMessages> => {
+      const mine = ++generation;
+      const consumer = await jetstream(this.connection).consumers.get(stream, delivered === 0 ? { filter_subjects: subject } : { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: delivered + 1 });
+      return consumer.consume({
+        expires: REPLAY_PULL_EXPIRES_MS,
+        callback: (message) => {
+          if (mine !== generation || message.seq <= delivered) return;
+          delivered = message.seq;
+          progressAt = Date.now();
+          try {
+            handler(message.data, message.subject, undefined);
+          } catch (error) {
+            report(error, message.subject);
+          }
+          if (!caughtUp && message.seq >= backlogEnd) {
+            caughtUp = true;
+            onCaughtUp();
+          }
+        },
+      });
+    };
+    let messages = await open();
+    let stopped = false;
+    let checking = false;
+    // The ordered consumer lives on one server. When that server dies the client library keeps asking
+    // it for the consumer's info and never makes a new one, so the replay would stall until the server
+    // returned: a consumer that delivered nothing for REPLAY_STALL_MS while the stream holds newer
+    // messages on the subject is replaced by one starting after the last message delivered.
+    const watchdog = setInterval(() => {
+      if (checking || stopped || Date.now() - progressAt < REPLAY_STALL_MS) return;
+      checking = true;
+      void (async () => {
         try {
-          handler(message.data, message.subject, undefined);
-        } catch (error) {
-          report(error, message.subject);
+          if ((await newestOnSubject()) <= delivered || stopped) return;
+          void messages.close().catch(() => undefined);
+          messages = await open();
+          progressAt = Date.now();
+        } catch {
+          // The stream has no leader yet: the next check tries again.
+        } finally {
+          checking = false;
         }
-        if (!caughtUp && message.seq >= backlogEnd) {
-          caughtUp = true;
-          onCaughtUp();
-        }
+      })();
+    }, REPLAY_STALL_MS);
+    watchdog.unref();
+    return new NatsSubscription(subject, undefined, {
+      unsubscribe: () => {
+        stopped = true;
+        clearInterval(watchdog);
+        void messages.close().catch(() => undefined);
       },
     });
-    return new NatsSubscription(subject, undefined, { unsubscribe: () => void messages.stop() });
   }
 
   private async watchStatus(): Promise<void> {
