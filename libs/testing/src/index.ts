@@ -19,5 +19,5 @@ export function startRedis(options?: TestServerOptions): Promise<TestServer> {
 export { REPO, ServiceProcess, type LogLine } from './service-process';
 export { SYNTHETIC_EPOCH, syntheticTick, type SyntheticTickOptions } from './synthetic-tick';
 export { edgeConnections, HAPROXY_CONFIG, HaproxyBalancer, type EdgeAddress } from './haproxy-balancer';
-export { NATS_CLUSTER_CONFIG, NatsCluster, type NatsClusterNode } from './nats-cluster';
+export { NATS_CLUSTER_CONFIG, NatsCluster, type NatsClusterNode, type NatsNodeState } from './nats-cluster';
 export { exposedSeriesNames, PrometheusSamples } from './prometheus-samples';
