@@ -28,8 +28,9 @@ const SEED = 20_251_202;
 const SOFT_BUFFER_BYTES = 64 * 1024;
 const HARD_BUFFER_BYTES = 1024 * 1024;
 const SLOW_CONSUMER_MS = 2_000;
-/** Publishing rounds of FLOOD at most, while waiting for the stalled client to be closed. */
-const MAX_FLOOD_ROUNDS = 600;
+/** Publishing rounds of FLOOD at most, and for how long, while waiting for the stalled client to be closed. */
+const MAX_FLOOD_ROUNDS = 20_000;
+const MAX_FLOOD_MS = 30_000;
 
 const nowSec = (): number => Math.floor(Date.now() / 1000);
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -155,13 +156,19 @@ describe('edge process under hostile SSE clients', () => {
     let rounds = 0;
     let peakRss = rssBefore;
     const slowConsumers = async (): Promise<number> => (await samples()).delta(before, 'tickwire_edge_rejections_total', { reason: 'slow_consumer' });
-    while ((await slowConsumers()) === 0 && rounds < MAX_FLOOD_ROUNDS) {
+    // Bursts until the edge gives up on it: once it is behind (send buffer past SOFT_BUFFER_BYTES) that takes
+    // SLOW_CONSUMER_TIMEOUT, however many bursts the machine's speed fits in it.
+    while ((await slowConsumers()) === 0 && rounds < MAX_FLOOD_ROUNDS && Date.now() - startedAt < MAX_FLOOD_MS) {
       for (let i = 0; i < 10; i++) await stack.market.publish(FLOOD);
       rounds += 10;
       peakRss = Math.max(peakRss, edge.process.rssBytes());
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const closedAfterMs = Date.now() - startedAt;
     expect(await slowConsumers()).toBe(1);
+    // Behind, the edge kept marks instead of queueing updates (the healthy client reads: it is never behind).
+    const conflated = (await samples()).delta(before, 'tickwire_edge_conflated_updates_total');
+    expect(conflated).toBeGreaterThan(0);
     // Released at once; the socket itself within the close grace (2 s) although the client still reads nothing.
     await until(async () => {
       const g = await gauges();
@@ -173,12 +180,12 @@ describe('edge process under hostile SSE clients', () => {
     // What reached the client's kernel before the close is still there to read; then the stream ends.
     stalled.resume();
     await Promise.race([stalled.ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the stalled stream did not end')), 10_000))]);
-    // Only what the kernel and the edge's bounded buffer held: most of what was published for it was never queued.
+    // Only what the kernel and the edge's bounded buffer held: fewer than were published for it.
     expect(stalled.messages().length).toBeGreaterThan(0);
-    expect(stalled.messages().length).toBeLessThan((rounds * FLOOD.length) / 2);
+    expect(stalled.messages().length).toBeLessThan(rounds * FLOOD.length);
     expect(edge.process.running).toBe(true);
     const mib = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
-    figures['stalled'] = { symbols: FLOOD.length, publishedRounds: rounds, updatesPublished: rounds * FLOOD.length, closedAfterMs, messagesReadAfterwards: stalled.messages().length, closeEventRead: stalled.closeEvent() ?? null, rssMiB: { before: mib(rssBefore), peak: mib(peakRss) }, fds: { before: fdsBefore, after: edge.process.openFds() } };
+    figures['stalled'] = { symbols: FLOOD.length, publishedRounds: rounds, updatesPublished: rounds * FLOOD.length, conflated, closedAfterMs, messagesReadAfterwards: stalled.messages().length, closeEventRead: stalled.closeEvent() ?? null, rssMiB: { before: mib(rssBefore), peak: mib(peakRss) }, fds: { before: fdsBefore, after: edge.process.openFds() } };
   }, 90_000);
 
   it(`${CHURN} SSE clients disconnecting at random moments mid-stream: connections, subscriptions and NATS interest return to where they were`, async () => {
