@@ -30,6 +30,8 @@ export interface NatsBusOptions {
   readonly reconnectJitterMs?: number;
   readonly pingIntervalMs?: number;
   readonly onHandlerError?: HandlerErrorReporter;
+  /** A replay's consumer stalled and was replaced, starting at stream sequence `fromSeq` (for logs). */
+  readonly onReplayRestarted?: (subject: string, fromSeq: number) => void;
 }
 
 function serverList(servers: string | readonly string[]): string[] {
@@ -54,7 +56,7 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<NatsBus> 
       pingInterval: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
       maxPingOut: 3,
     });
-    return new NatsBus(connection, options.onHandlerError ?? defaultReporter);
+    return new NatsBus(connection, options.onHandlerError ?? defaultReporter, options.onReplayRestarted);
   } catch (error) {
     throw new BusError('BUS_ERR_CONNECT_FAILED', `${serverList(options.servers).join(',')}: ${String(error)}`, { cause: error });
   }
@@ -85,6 +87,7 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
     /** The underlying connection, for adapters that need NATS-only features (e.g. KV for leases). */
     readonly connection: NatsConnection,
     private readonly onHandlerError: HandlerErrorReporter,
+    private readonly onReplayRestarted?: (subject: string, fromSeq: number) => void,
   ) {
     void this.watchStatus();
     void connection.closed().then((error) => {
@@ -228,6 +231,7 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
           void messages.close().catch(() => undefined);
           messages = await open();
           progressAt = Date.now();
+          this.onReplayRestarted?.(subject, delivered + 1);
         } catch {
           // The stream has no leader yet: the next check tries again.
         } finally {

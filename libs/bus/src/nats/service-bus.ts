@@ -35,13 +35,19 @@ export const BUS_READINESS = 'bus';
 
 /**
  * How every service connects its bus: readiness condition `bus` (false until connected, then following
- * the connection), `bus.<status>` log lines on every status change, and handler failures logged as
- * `bus.handler_failed` with the subject.
+ * the connection), `bus.<status>` log lines on every status change, handler failures logged as
+ * `bus.handler_failed` with the subject, and a stalled stream replay that was replaced as
+ * `bus.replay_restarted` with the subject.
  */
 export async function connectServiceBus(options: ServiceBusOptions): Promise<NatsBus> {
   const { readiness, logger } = options;
   readiness.register(BUS_READINESS, 'connecting to NATS');
-  const bus = await connectNatsBus({ servers: options.servers, name: options.name, onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }, 'a bus handler threw') });
+  const bus = await connectNatsBus({
+    servers: options.servers,
+    name: options.name,
+    onHandlerError: (err, subject) => logger.error({ event: 'bus.handler_failed', err, subject }, 'a bus handler threw'),
+    onReplayRestarted: (subject, fromSeq) => logger.info({ event: 'bus.replay_restarted', subject, fromSeq }, `the stream consumer of ${subject} stalled (its server is gone?): replaced, from stream sequence ${fromSeq}`),
+  });
   if (options.prepare !== undefined) await options.prepare(bus);
   readiness.set(BUS_READINESS, true);
   bus.onStatus((status, detail) => {
