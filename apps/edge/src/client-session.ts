@@ -346,35 +346,34 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       this.sendError(ErrorCode.TOO_MANY_SYMBOLS, `${items.length} symbols in one subscribe; at most ${limits.maxSymbolsPerRequest}`, id);
       return;
     }
+    // No closure or promise per item where the channel is ready: this loop runs for every symbol of every
+    // (re)connecting client, and its garbage is what a reconnect storm's memory is made of.
     const results: SubscriptionResult[] = new Array<SubscriptionResult>(items.length);
     const waits: Promise<void>[] = [];
     const started: PendingSubscription[] = [];
     for (let i = 0; i < items.length; i++) {
       const { mode: requested } = items[i]!;
       const symbol = interest.canonicalSymbol(items[i]!.symbol);
-      const result = (code: SubscriptionResultCode, mode: SubscriptionMode = SubscriptionMode.UNSPECIFIED): void => {
-        results[i] = { symbol, code, mode };
-      };
       // The snapshot service's rule: a symbol it would refuse must not fail the batched fetch of others.
       if (symbolProblem(symbol) !== undefined) {
-        result(SubscriptionResultCode.INVALID_SYMBOL);
+        results[i] = subscriptionResult(symbol, SubscriptionResultCode.INVALID_SYMBOL);
         continue;
       }
       if (!entitlements.allows(symbol)) {
-        result(SubscriptionResultCode.NOT_ENTITLED);
+        results[i] = subscriptionResult(symbol, SubscriptionResultCode.NOT_ENTITLED);
         continue;
       }
       const mode = grantedMode(requested, limits.defaultMode, tier.maxMode);
       const live = this.liveIndexOf(symbol);
       if (live >= 0) {
         this.changeMode(live, mode);
-        result(SubscriptionResultCode.ALREADY_SUBSCRIBED, mode);
+        results[i] = subscriptionResult(symbol, SubscriptionResultCode.ALREADY_SUBSCRIBED, mode);
         continue;
       }
       const waiting = this.pending?.get(symbol);
       if (waiting !== undefined) {
         waiting.mode = mode;
-        result(SubscriptionResultCode.ALREADY_SUBSCRIBED, mode);
+        results[i] = subscriptionResult(symbol, SubscriptionResultCode.ALREADY_SUBSCRIBED, mode);
         continue;
       }
       if (this.subscriptionCount >= tier.maxSubscriptions) {
@@ -383,36 +382,23 @@ export class ClientSession implements UpdateSink, ScheduledSession {
           this.closeWith(CLOSE_CODES.TOO_MANY_SUBSCRIPTIONS, `kept subscribing past the limit of ${tier.maxSubscriptions}`, 'too_many_subscriptions');
           return;
         }
-        result(SubscriptionResultCode.LIMIT_REACHED);
+        results[i] = subscriptionResult(symbol, SubscriptionResultCode.LIMIT_REACHED);
         continue;
       }
-      const subscription: PendingSubscription = { mode, channel: undefined };
+      const subscription: PendingSubscription = { mode, channel: interest.acquireReady(symbol) };
       (this.pending ??= new Map()).set(symbol, subscription);
       metrics.subscriptions++;
-      waits.push(
-        interest.acquire(symbol).then((acquired) => {
-          if (acquired.status !== 'ok') {
-            if (this.pending?.get(symbol) === subscription) {
-              this.forgetPending(symbol);
-              metrics.subscriptions--;
-            }
-            result(acquired.status === 'unknown' ? SubscriptionResultCode.UNKNOWN_SYMBOL : SubscriptionResultCode.UNAVAILABLE);
-            return;
-          }
-          const channel = acquired.channel;
-          // Unsubscribed (or closed) while the snapshot was on its way: give the reference back.
-          if (this.pending?.get(symbol) !== subscription) {
-            interest.release(channel);
-            result(SubscriptionResultCode.OK, subscription.mode);
-            return;
-          }
-          subscription.channel = channel;
-          started[i] = subscription;
-          result(SubscriptionResultCode.OK, subscription.mode);
-        }),
-      );
+      // Ready: its result (OK, in the mode it has by then) is written with the ack.
+      if (subscription.channel !== undefined) started[i] = subscription;
+      else waits.push(this.acquireWhenReady(symbol, subscription, i, results, started));
     }
-    if (waits.length > 0) await Promise.all(waits);
+    // Even with every channel ready, the ack waits for the microtasks, as it did when every symbol went
+    // through a promise: requests that arrived in the same chunk are handled first, in the same order.
+    if (waits.length > 0 || started.length > 0) await Promise.all(waits);
+    for (let i = 0; i < started.length; i++) {
+      const subscription = started[i];
+      if (subscription !== undefined && results[i] === undefined) results[i] = subscriptionResult(subscription.channel!.symbol, SubscriptionResultCode.OK, subscription.mode);
+    }
     if (this.state === 'closed') return;
     this.sendControl({ body: { $case: 'subscribeAck', value: { id, results } } });
     // After the ack, in request order: each snapshot, then (registered in the same synchronous step) the
@@ -432,6 +418,30 @@ export class ClientSession implements UpdateSink, ScheduledSession {
       this.liveChannels = this.liveChannels.concat(channels);
       this.liveSlots = this.liveSlots.concat(slots);
     }
+  }
+
+  /** Waits for `symbol`'s channel (first wanted at this edge: its snapshot is being fetched) and writes the result. */
+  private async acquireWhenReady(symbol: string, subscription: PendingSubscription, i: number, results: SubscriptionResult[], started: PendingSubscription[]): Promise<void> {
+    const { interest, metrics } = this.services;
+    const acquired = await interest.acquire(symbol);
+    if (acquired.status !== 'ok') {
+      if (this.pending?.get(symbol) === subscription) {
+        this.forgetPending(symbol);
+        metrics.subscriptions--;
+      }
+      results[i] = subscriptionResult(symbol, acquired.status === 'unknown' ? SubscriptionResultCode.UNKNOWN_SYMBOL : SubscriptionResultCode.UNAVAILABLE);
+      return;
+    }
+    const channel = acquired.channel;
+    // Unsubscribed (or closed) while the snapshot was on its way: give the reference back.
+    if (this.pending?.get(symbol) !== subscription) {
+      interest.release(channel);
+      results[i] = subscriptionResult(symbol, SubscriptionResultCode.OK, subscription.mode);
+      return;
+    }
+    subscription.channel = channel;
+    started[i] = subscription;
+    results[i] = subscriptionResult(symbol, SubscriptionResultCode.OK, subscription.mode);
   }
 
   /** The index of `symbol`'s live subscription in `liveChannels`, or -1. */
@@ -690,6 +700,10 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     metrics.conflatingSessions = scheduler.behindCount;
     metrics.connections--;
   }
+}
+
+function subscriptionResult(symbol: string, code: SubscriptionResultCode, mode: SubscriptionMode = SubscriptionMode.UNSPECIFIED): SubscriptionResult {
+  return { symbol, code, mode };
 }
 
 function grantedMode(requested: SubscriptionMode, defaultMode: ClientMode, maxMode: SubscriptionMode): ClientMode {

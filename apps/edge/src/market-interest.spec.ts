@@ -33,4 +33,27 @@ describe('MarketInterest.canonicalSymbol', () => {
     interest.release(acquired.channel);
     interest.close();
   });
+
+  it('acquireReady takes a reference without a promise only when the channel is ready, and keeps it from lingering out', async () => {
+    const interest = new MarketInterest({ bus: new InMemoryBroker().connect(), shardCount: 4, snapshots: client, lingerMs: 50, maxSymbolsPerFetch: 100, metrics: new EdgeMetrics(createMetrics({ service: 'test', defaultMetrics: false })), logger: createLogger({ service: 'test', level: 'silent' }) });
+    expect(interest.acquireReady('AAPL')).toBeUndefined();
+    const pending = interest.acquire('AAPL');
+    // Carried but still fetching its snapshot: not ready, no reference taken.
+    expect(interest.acquireReady('AAPL')).toBeUndefined();
+    const acquired = await pending;
+    if (acquired.status !== 'ok') throw new Error(`acquire: ${acquired.status}`);
+    expect(acquired.channel.refs).toBe(1);
+    expect(interest.acquireReady('AAPL')).toBe(acquired.channel);
+    expect(acquired.channel.refs).toBe(2);
+    interest.release(acquired.channel);
+    interest.release(acquired.channel);
+    // Released by all: lingering. Taken again before the linger ends, it stays past it.
+    expect(interest.acquireReady('AAPL')).toBe(acquired.channel);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(interest.channelOf('AAPL')).toBe(acquired.channel);
+    interest.release(acquired.channel);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(interest.channelOf('AAPL')).toBeUndefined();
+    interest.close();
+  });
 });
