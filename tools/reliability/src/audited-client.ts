@@ -172,10 +172,3 @@ function auditStream(symbol: string, arrivals: readonly Arrival[]): SymbolAudit 
   }
   return { symbol, updates: arrivals.length, snapshots, gaps, violations, unrepaired: awaitingSnapshot };
 }
-
-/** The p-th percentile (0..100) of `values`, nearest rank; NaN for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
