@@ -32,6 +32,15 @@ describe('EdgeServer HTTP reads and SSE admission', () => {
     expect(await rejected('bad_request')).toBe(before + 1);
   });
 
+  it('takes the Authorization scheme in any case (bearer, BEARER), as HTTP says schemes are case-insensitive', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const response = await fetch(`${h.httpUrl}/v1/snapshot?symbols=A`, { headers: { authorization: `${scheme} ${await h.token({ ent: { symbols: ['A'] } })}` } });
+      expect(response.status).toBe(200);
+    }
+    const basic = await fetch(`${h.httpUrl}/v1/snapshot?symbols=A`, { headers: { authorization: `Basic ${await h.token({ ent: { symbols: ['A'] } })}` } });
+    expect([basic.status, await basic.json()]).toEqual([401, expect.objectContaining({ code: 'AUTH_REQUIRED' })]);
+  });
+
   it('SSE without a valid token is 401 with the code before the stream opens (an EventSource does not retry it)', async () => {
     const none = await fetch(`${h.httpUrl}/v1/sse?symbols=A`);
     expect([none.status, await none.json()]).toEqual([401, expect.objectContaining({ code: 'AUTH_REQUIRED' })]);

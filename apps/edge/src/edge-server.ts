@@ -364,9 +364,12 @@ function newSessionId(): string {
   return randomBytes(8).toString('hex');
 }
 
+/** An `Authorization` header's token; the scheme name is case-insensitive (RFC 9110, 11.1). */
+const BEARER_SCHEME = /^bearer +/i;
+
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (header !== undefined && header.startsWith('Bearer ')) return header.slice(7).trim();
+  if (header !== undefined && BEARER_SCHEME.test(header)) return header.replace(BEARER_SCHEME, '').trim();
   const token = (request.query as Record<string, string | undefined>).token;
   return token === undefined || token === '' ? undefined : token;
 }
