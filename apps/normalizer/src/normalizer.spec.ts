@@ -7,6 +7,7 @@ import { Instrument as InstrumentReference, MarketUpdate, RawBatch, allInstrumen
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { FakeTimers } from '../test/fake-timers';
 import { rawBatchesFromFile } from '../test/raw-batches';
+import { MAX_REWINDS_PER_GAP } from './normalizer';
 import { startNormalizer } from './normalizer-service';
 
 const SAMPLE = readFileSync(join(__dirname, '../../../../shared/data/itch/ritch-ex20101224.itch50'));
@@ -138,6 +139,11 @@ describe('Normalizer on the RITCH sample', () => {
   });
 });
 
+/** A replay's rewind where every batch is delivered: asking for one would be a bug. */
+function noRewindExpected(): never {
+  throw new Error('rewind asked for, but no md.raw batch is missing');
+}
+
 describe('Normalizer: reference data on md.instrument.<shard>', () => {
   const batches = rawBatchesFromFile(SAMPLE, SHARDS, 20);
   const options = (timers: FakeTimers, standby: boolean, rawStream?: string) => ({
@@ -227,7 +233,7 @@ describe('Normalizer: reference data on md.instrument.<shard>', () => {
           for (const batch of batches) if (batch.shard === shard) handler(batch.bytes, subject, undefined);
           onCaughtUp();
         });
-        return bus.subscribe(subject, handler);
+        return Object.assign(bus.subscribe(subject, handler), { rewind: noRewindExpected });
       },
     };
     const consuming: [boolean, string | undefined][] = [];
@@ -263,7 +269,7 @@ describe('Normalizer: reference data on md.instrument.<shard>', () => {
           seenDuringReplay = seen.length;
           onCaughtUp();
         });
-        return bus.subscribe(subject, handler);
+        return Object.assign(bus.subscribe(subject, handler), { rewind: noRewindExpected });
       },
     };
     startNormalizer(replaying, options(timers, false, 'MD_RAW'), metrics(), silent());
@@ -271,5 +277,104 @@ describe('Normalizer: reference data on md.instrument.<shard>', () => {
     await settle();
     expect(seenDuringReplay).toBe(0);
     expect(seen.map((s) => s.instrument.symbol).sort()).toEqual(['ALC', 'BOB', 'CHAR']);
+  });
+});
+
+/**
+ * md.raw as a stream holds it, replayed per shard in order, with `rewind` as NatsBus.replay has it
+ * (deliver again from the batch after the one before the current one). `hidden(shard, index, pass)`
+ * batches are skipped on that pass, as a consumer served by a replica still catching up skips what the
+ * replica lacks.
+ */
+function storedRawStream(bus: Bus, stored: readonly { shard: number; bytes: Uint8Array }[], hidden: (shard: number, index: number, pass: number) => boolean): Pick<Bus, 'publish' | 'subscribe'> & StreamReplay {
+  return {
+    publish: (subject, data) => bus.publish(subject, data),
+    subscribe: (subject, handler) => bus.subscribe(subject, handler),
+    ensureStream: async () => {},
+    replay: async (_stream, subject, handler, onCaughtUp) => {
+      const shard = Number(subject.split('.').at(-1));
+      const list = stored.filter((b) => b.shard === shard);
+      let generation = 0;
+      let pass = 0;
+      let current = -1;
+      let before = -1;
+      let caughtUp = false;
+      const deliverFrom = (start: number, mine: number): void => {
+        setImmediate(() => {
+          for (let i = start; i < list.length && mine === generation; i++) {
+            if (hidden(shard, i, pass)) continue;
+            before = current;
+            current = i;
+            handler(list[i]!.bytes, subject, undefined);
+          }
+          if (mine === generation && !caughtUp) {
+            caughtUp = true;
+            onCaughtUp();
+          }
+        });
+      };
+      deliverFrom(0, generation);
+      const live = bus.subscribe(subject, handler);
+      return {
+        subject,
+        queue: undefined,
+        unsubscribe: () => {
+          generation++;
+          live.unsubscribe();
+        },
+        rewind: () => {
+          pass++;
+          current = before;
+          deliverFrom(before + 1, ++generation);
+        },
+      };
+    },
+  };
+}
+
+describe('Normalizer: md.raw batches missing from a stream replay', () => {
+  const batches = rawBatchesFromFile(SAMPLE, SHARDS, 20);
+  // The shard with the most batches, and two batches in its middle.
+  const counts = [0, 1, 2, 3].map((shard) => batches.filter((b) => b.shard === shard).length);
+  const shard = counts.indexOf(Math.max(...counts));
+  const middle = Math.floor(counts[shard]! / 2);
+
+  async function replayWith(hidden: (shard: number, index: number, pass: number) => boolean) {
+    const broker = new InMemoryBroker();
+    const timers = new FakeTimers();
+    const updates: MarketUpdate[] = [];
+    broker.connect().subscribe(allTicksWildcard, (data) => updates.push(MarketUpdate.decode(data)));
+    const events: { event?: string; attempt?: number }[] = [];
+    const logger = createLogger({ service: 'normalizer', level: 'info', destination: { write: (line: string) => void events.push(JSON.parse(line)) } });
+    const normalizer = startNormalizer(
+      storedRawStream(broker.connect(), batches, hidden),
+      { shards: [0, 1, 2, 3], shardCount: SHARDS, maxUpdatesPerSec: MAX_PER_SEC, depthLevels: 5, epoch: 77n, nowUnixNs: () => BigInt(Math.round(timers.now * 1e6)), timers, rawStream: 'MD_RAW' },
+      createMetrics({ service: 'normalizer', defaultMetrics: false }),
+      logger,
+    );
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    timers.advance(5_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    return { normalizer, updates, events };
+  }
+
+  it('asks the stream again and applies the batches it finds then: nothing stale, the same books as a whole replay', async () => {
+    const whole = await replayWith(() => false);
+    const rewound = await replayWith((s, i, pass) => s === shard && pass === 0 && (i === middle || i === middle + 1));
+    expect(rewound.events.filter((e) => e.event === 'raw.rewind')).toHaveLength(1);
+    expect(rewound.events.filter((e) => e.event === 'books.stale')).toEqual([]);
+    expect(rewound.normalizer.staleCount).toBe(0);
+    expect(rewound.updates.some((u) => u.stale)).toBe(false);
+    for (const symbol of ['ALC', 'BOB', 'CHAR']) {
+      const [a, b] = [whole, rewound].map((r) => r.normalizer.books.instrumentBySymbol(symbol)!);
+      expect({ symbol, ltp: b.ltp, volume: b.volume, vwap: b.vwap, bid: b.bids.bestPrice, ask: b.asks.bestPrice }).toEqual({ symbol, ltp: a.ltp, volume: a.volume, vwap: a.vwap, bid: a.bids.bestPrice, ask: a.asks.bestPrice });
+    }
+  });
+
+  it(`batches the stream never delivers are lost after ${MAX_REWINDS_PER_GAP} tries: the shard's books are marked stale and the replay goes on`, async () => {
+    const lost = await replayWith((s, i) => s === shard && i === middle);
+    expect(lost.events.filter((e) => e.event === 'raw.rewind').map((e) => e.attempt)).toEqual(Array.from({ length: MAX_REWINDS_PER_GAP }, (_, i) => i + 1));
+    expect(lost.events.filter((e) => e.event === 'books.stale')).toHaveLength(1);
+    expect(lost.normalizer.staleCount).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { BookSet, Change, DepthSnapshot, MARKET_CHANGE, NO_CHANGE, type Instrument } from '@tickwire/book';
-import { canReplay, type Bus, type StreamReplay, type Subscription } from '@tickwire/bus';
+import { canReplay, type Bus, type ReplaySubscription, type StreamReplay, type Subscription } from '@tickwire/bus';
 import { ItchMessageView, MessageType } from '@tickwire/itch';
 import {
   forEachRawMessage,
@@ -54,6 +54,8 @@ export const DEFAULT_DIRECTORY_INTERVAL_MS = 30_000;
 const MAX_LOCATES = 65_536;
 const TWO_32 = 4_294_967_296;
 const U32_MASK = 0xffffffffn;
+/** Times a shard's stream replay is asked again for the same missing md.raw batches before they count as lost. */
+export const MAX_REWINDS_PER_GAP = 3;
 
 /** After a takeover: prints up to the previous active's last published match number were already sent. */
 function markTradesPublishedThrough(instrument: Instrument, lastMatch: number): void {
@@ -89,6 +91,9 @@ export class Normalizer {
   /** Per shard: last applied exchange sequence and last batch_seq/epoch seen from ingest. */
   private readonly lastSequence = new Map<number, number>();
   private readonly lastBatch = new Map<number, { epoch: bigint; batchSeq: bigint }>();
+  /** Each shard's stream replay (with RAW_STREAM), and how often it was rewound for the gap at hand. */
+  private readonly replays = new Map<number, ReplaySubscription>();
+  private readonly rewinds = new Map<number, number>();
   /** Market-wide messages come on every shard; apply each once. */
   private lastMarketWideSequence = 0;
   private currentIngestHi = 0;
@@ -170,11 +175,14 @@ export class Normalizer {
     };
     try {
       for (const shard of this.options.shards) {
-        this.subscriptions.push(await this.bus.replay(stream, rawSubject(shard), (data) => this.onBatch(data), onCaughtUp));
+        const replay = await this.bus.replay(stream, rawSubject(shard), (data) => this.onBatch(data), onCaughtUp);
+        this.replays.set(shard, replay);
+        this.subscriptions.push(replay);
       }
     } catch (error) {
       // Back to where start() began, so it can be called again (the stream may not exist yet).
       for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+      this.replays.clear();
       this.replaying = false;
       throw error;
     }
@@ -297,7 +305,7 @@ export class Normalizer {
       return;
     }
     const shard = batch.shard;
-    this.checkBatchContinuity(shard, batch);
+    if (!this.checkBatchContinuity(shard, batch)) return;
     for (const gap of batch.gaps) this.markShardStale(shard, `unrecoverable upstream gap ${gap.fromSeq}..${gap.toSeq}`);
     this.currentIngestHi = Number((batch.ingestTsNs >> 32n) & U32_MASK);
     this.currentIngestLo = Number(batch.ingestTsNs & U32_MASK);
@@ -370,14 +378,31 @@ export class Normalizer {
     if (ingestHi !== 0 || ingestLo !== 0) this.metrics.observeLatencyNs((publishHi - ingestHi) * TWO_32 + (publishLo - ingestLo));
   };
 
-  private checkBatchContinuity(shard: number, batch: RawBatch): void {
+  /**
+   * False when the batch is not to be applied now: batches are missing before it and the stream replay
+   * was asked for them again (a consumer served by a replica still catching up skips what that replica
+   * lacks; a new consumer a moment later finds them). After `MAX_REWINDS_PER_GAP` tries the batches are
+   * lost: the shard's books are marked stale and the batch is applied.
+   */
+  private checkBatchContinuity(shard: number, batch: RawBatch): boolean {
     const previous = this.lastBatch.get(shard);
-    this.lastBatch.set(shard, { epoch: batch.epoch, batchSeq: batch.batchSeq });
-    if (!previous || previous.epoch !== batch.epoch) return;
-    if (batch.batchSeq !== previous.batchSeq + 1n) {
+    if (previous && previous.epoch === batch.epoch && batch.batchSeq !== previous.batchSeq + 1n) {
+      const missing = `md.raw batches ${previous.batchSeq + 1n}..${batch.batchSeq - 1n}`;
+      const replay = this.replays.get(shard);
+      const tries = this.rewinds.get(shard) ?? 0;
+      if (replay && batch.batchSeq > previous.batchSeq && tries < MAX_REWINDS_PER_GAP) {
+        this.rewinds.set(shard, tries + 1);
+        this.metrics.rewinds++;
+        this.logger.warn({ event: 'raw.rewind', shard, missing, attempt: tries + 1 }, `${missing} missing on shard ${shard}: asking the stream again`);
+        replay.rewind();
+        return false;
+      }
       this.metrics.lostBatches++;
-      this.markShardStale(shard, `md.raw batches ${previous.batchSeq + 1n}..${batch.batchSeq - 1n} lost`);
+      this.markShardStale(shard, `${missing} lost`);
     }
+    this.rewinds.delete(shard);
+    this.lastBatch.set(shard, { epoch: batch.epoch, batchSeq: batch.batchSeq });
+    return true;
   }
 
   /** Flags every instrument of the shard stale and tells clients through an update. */

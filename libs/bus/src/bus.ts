@@ -67,7 +67,18 @@ export interface StreamReplay {
    * Delivers, in order, every message the stream holds on `subject`, then new ones as they come.
    * `onCaughtUp` is called once, when the messages held at the call have all been delivered.
    */
-  replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<Subscription>;
+  replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<ReplaySubscription>;
+}
+
+/** A stream replay's subscription. */
+export interface ReplaySubscription extends Subscription {
+  /**
+   * Called from the handler: delivers again from the message after the one delivered before the current
+   * one (the current one included), through a new consumer, after a short pause. For a reader that finds
+   * messages missing between the previous message and this one (its own sequence numbers jumped): the
+   * stream may hold them while the server serving the consumer did not yet (a replica catching up).
+   */
+  rewind(): void;
 }
 
 /**

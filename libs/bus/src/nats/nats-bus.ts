@@ -1,7 +1,7 @@
 import { connect, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, StorageType, type ConsumerMessages, type JetStreamClient, type StreamInfo } from '@nats-io/jetstream';
-import type { Bus, BusStatus, BusStatusListener, Closable, Drainable, MessageHandler, RequestOptions, StreamPublish, StreamReplay, SubscribeOptions, Subscription } from '../bus';
+import type { Bus, BusStatus, BusStatusListener, Closable, Drainable, MessageHandler, ReplaySubscription, RequestOptions, StreamPublish, StreamReplay, SubscribeOptions, Subscription } from '../bus';
 import { BusError } from '../errors';
 import type { HandlerErrorReporter } from '../memory/memory-bus';
 import { StatusListeners } from '../status-listeners';
@@ -20,6 +20,8 @@ export const DEFAULT_PING_INTERVAL_MS = 5_000;
 export const REPLAY_PULL_EXPIRES_MS = 2_000;
 /** A replay that delivered nothing this long while its stream holds newer messages gets a new consumer. */
 export const REPLAY_STALL_MS = 3_000;
+/** A rewound replay opens its new consumer after this pause (a replica catching up gets the time to). */
+export const REPLAY_REWIND_PAUSE_MS = 500;
 
 export interface NatsBusOptions {
   /** One URL, a comma-separated list, or an array (cluster seeds). */
@@ -75,6 +77,19 @@ class NatsSubscription implements Subscription {
 
   unsubscribe(): void {
     this.inner.unsubscribe();
+  }
+}
+
+class NatsReplaySubscription extends NatsSubscription implements ReplaySubscription {
+  constructor(
+    subject: string,
+    private readonly replay: { unsubscribe(): void; rewind(): void },
+  ) {
+    super(subject, undefined, replay);
+  }
+
+  rewind(): void {
+    this.replay.rewind();
   }
 }
 
@@ -180,7 +195,7 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
     await (this.streams ??= jetstream(this.connection)).publish(subject, data, { msgID: msgId, timeout: timeoutMs });
   }
 
-  async replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<Subscription> {
+  async replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<ReplaySubscription> {
     assertSubscribeSubject(subject);
     const manager = await jetstreamManager(this.connection);
     const newestOnSubject = async (): Promise<number> => (await manager.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null))?.seq ?? 0;
@@ -189,8 +204,9 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
     let caughtUp = backlogEnd === 0;
     if (caughtUp) onCaughtUp();
     const report = this.onHandlerError;
-    /** Stream sequence of the last message handed over, and when. */
+    /** Stream sequence of the last message handed over, and when; and of the one before it (for rewind). */
     let delivered = 0;
+    let deliveredBefore = 0;
     let progressAt = Date.now();
     /** Only the newest consumer delivers: one given up for stalled must not come back in between. */
     let generation = 0;
@@ -201,6 +217,7 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
         expires: REPLAY_PULL_EXPIRES_MS,
         callback: (message) => {
           if (mine !== generation || message.seq <= delivered) return;
+          deliveredBefore = delivered;
           delivered = message.seq;
           progressAt = Date.now();
           try {
@@ -217,34 +234,55 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
     };
     let messages = await open();
     let stopped = false;
-    let checking = false;
+    /** Consumers are replaced one at a time, in order: the watchdog's and the rewinds' (see below). */
+    let replacing: Promise<void> = Promise.resolve();
+    let replacements = 0;
+    const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, REPLAY_REWIND_PAUSE_MS).unref());
+    /** A new consumer starting at stream sequence `fromSeq`, retried while the stream has no leader. */
+    const replace = (fromSeq: number | (() => Promise<number | undefined>), delayFirst: boolean): void => {
+      replacements++;
+      replacing = replacing
+        .then(async () => {
+          if (delayFirst) await pause();
+          while (!stopped) {
+            try {
+              const from = typeof fromSeq === 'number' ? fromSeq : await fromSeq();
+              if (from === undefined || stopped) return;
+              delivered = from - 1;
+              void messages.close().catch(() => undefined);
+              messages = await open();
+              progressAt = Date.now();
+              this.onReplayRestarted?.(subject, from);
+              return;
+            } catch {
+              // The stream has no leader yet (a server died): try again shortly.
+              await pause();
+            }
+          }
+        })
+        .finally(() => {
+          replacements--;
+        });
+    };
     // The ordered consumer lives on one server. When that server dies the client library keeps asking
     // it for the consumer's info and never makes a new one, so the replay would stall until the server
     // returned: a consumer that delivered nothing for REPLAY_STALL_MS while the stream holds newer
     // messages on the subject is replaced by one starting after the last message delivered.
     const watchdog = setInterval(() => {
-      if (checking || stopped || Date.now() - progressAt < REPLAY_STALL_MS) return;
-      checking = true;
-      void (async () => {
-        try {
-          if ((await newestOnSubject()) <= delivered || stopped) return;
-          void messages.close().catch(() => undefined);
-          messages = await open();
-          progressAt = Date.now();
-          this.onReplayRestarted?.(subject, delivered + 1);
-        } catch {
-          // The stream has no leader yet: the next check tries again.
-        } finally {
-          checking = false;
-        }
-      })();
+      if (replacements > 0 || stopped || Date.now() - progressAt < REPLAY_STALL_MS) return;
+      replace(async () => ((await newestOnSubject()) > delivered ? delivered + 1 : undefined), false);
     }, REPLAY_STALL_MS);
     watchdog.unref();
-    return new NatsSubscription(subject, undefined, {
+    return new NatsReplaySubscription(subject, {
       unsubscribe: () => {
         stopped = true;
         clearInterval(watchdog);
         void messages.close().catch(() => undefined);
+      },
+      rewind: () => {
+        // Nothing more from the current consumer; the next one starts after the message before this one.
+        generation++;
+        replace(deliveredBefore + 1, true);
       },
     });
   }

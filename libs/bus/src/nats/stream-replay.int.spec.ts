@@ -2,6 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { startNats, type TestServer } from '@tickwire/testing';
 import { canReplay } from '../bus';
 import { waitUntil } from '../testing';
+import type { ReplaySubscription } from '../bus';
 import { connectNatsBus, type NatsBus } from './nats-bus';
 
 describe('NATS bus: stream replay (JetStream, real nats-server)', () => {
@@ -50,6 +51,39 @@ describe('NATS bus: stream replay (JetStream, real nats-server)', () => {
     let caughtUp = false;
     const subscription = await bus.replay('REPLAY_TEST', 'rp.empty', () => undefined, () => (caughtUp = true));
     expect(caughtUp).toBe(true);
+    subscription.unsubscribe();
+  });
+
+  it('rewind, called from the handler, delivers again from the message after the one before the current one', async () => {
+    await bus.ensureStream('REPLAY_TEST', ['rp.>'], 60_000);
+    for (let i = 0; i < 20; i++) {
+      bus.publish('rp.rewind', Uint8Array.of(i));
+      bus.publish('rp.other', Uint8Array.of(99)); // other subjects between: stream sequences are not contiguous
+    }
+    await bus.flush();
+    const seen: number[] = [];
+    const rewoundAt = new Set<number>();
+    let caughtUp = false;
+    const subscription: ReplaySubscription = await bus.replay(
+      'REPLAY_TEST',
+      'rp.rewind',
+      (data) => {
+        const value = data[0]!;
+        seen.push(value);
+        // A reader that finds 7 and 15 "too early" the first time asks for them again.
+        if ((value === 7 || value === 15) && !rewoundAt.has(value)) {
+          rewoundAt.add(value);
+          subscription.rewind();
+        }
+      },
+      () => (caughtUp = true),
+    );
+    const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    // 0..7; 7 again (the message after 6, the one before it) up to 15; 15 again up to 19.
+    const expected = [...range(0, 7), ...range(7, 15), ...range(15, 19)];
+    await waitUntil(() => caughtUp && seen.length >= expected.length, 'the replay with two rewinds');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // nothing more may come
+    expect(seen).toEqual(expected);
     subscription.unsubscribe();
   });
 });
