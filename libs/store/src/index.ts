@@ -15,3 +15,4 @@ export {
   DEFAULT_RECONNECT_BASE_DELAY_MS,
   DEFAULT_RECONNECT_MAX_DELAY_MS,
 } from './redis/redis-store';
+export type { RedisServerAddress } from './redis/redis-connection';

@@ -1,4 +1,5 @@
 import { NATS_SERVER, REDIS_SERVER } from './server-kinds';
+import { RedisCluster, type RedisClusterOptions } from './redis-cluster';
 import { startTestServer, type TestServer, type TestServerOptions } from './test-server';
 
 export { applyUpdateStream, EdgeTestClient, serverMessage, type EdgeWire } from './edge-test-client';
@@ -16,8 +17,13 @@ export function startNats(options?: TestServerOptions): Promise<TestServer> {
 export function startRedis(options?: TestServerOptions): Promise<TestServer> {
   return startTestServer(REDIS_SERVER, options);
 }
+/** A real Redis Cluster (3 masters by default; testcontainers or local processes, like `startRedis`) on free loopback ports. */
+export function startRedisCluster(options?: RedisClusterOptions): Promise<RedisCluster> {
+  return RedisCluster.start(options);
+}
 export { REPO, ServiceProcess, type LogLine } from './service-process';
 export { SYNTHETIC_EPOCH, syntheticTick, type SyntheticTickOptions } from './synthetic-tick';
 export { edgeConnections, HAPROXY_CONFIG, HaproxyBalancer, type EdgeAddress } from './haproxy-balancer';
+export { RedisCluster, type RedisClusterNode, type RedisClusterOptions } from './redis-cluster';
 export { NATS_CLUSTER_CONFIG, NatsCluster, type NatsClusterNode, type NatsNodeState } from './nats-cluster';
 export { exposedSeriesNames, PrometheusSamples } from './prometheus-samples';

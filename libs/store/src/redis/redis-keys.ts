@@ -1,7 +1,7 @@
 /**
  * Redis key layout, all under `keyPrefix` (default `tw:`). Writes touch one key, except the instrument
  * index and data, which share the `{instruments}` hash tag; reads of many symbols' latest state are one
- * `MGET` (one round trip; a Redis Cluster client would split it by slot). Per-symbol keys carry the
+ * `MGET` (one round trip; on a Redis Cluster the client splits it by slot). Per-symbol keys carry the
  * symbol as hash tag, spreading symbols over the cluster.
  *
  * | Key | Type | Content |

@@ -1,8 +1,9 @@
-import { createClient, ErrorReply, RESP_TYPES } from 'redis';
+import { ErrorReply } from 'redis';
 import { DEFAULT_MAX_CANDLES_PER_SYMBOL, type CandleEntry, type Closable, type InstrumentEntry, type Pingable, type PutResult, type SnapshotEntry, type SnapshotStore, type StoredSnapshot } from '../snapshot-store';
 import { StoreError } from '../errors';
 import { assertCandles, assertInstruments, assertLimit, assertMaxCandles, assertSnapshotEntries, assertSymbol, assertSymbolPrefix, assertUint64, candleMinute } from '../store-arguments';
 import { decodeVersion, encodeVersion, RedisKeys, VERSION_LENGTH } from './redis-keys';
+import { redisConnection, type RedisArg, type RedisConnection, type RedisServerAddress, type Reply } from './redis-connection';
 import { APPEND_CANDLES, PUT_LATEST, type LuaScript } from './redis-scripts';
 
 /** Every key starts with this (see `RedisKeys`). */
@@ -15,9 +16,15 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RECONNECT_BASE_DELAY_MS = 50;
 export const DEFAULT_RECONNECT_MAX_DELAY_MS = 2_000;
 
+/** Give `url` (one Redis) or `clusterNodes` (a Redis Cluster), not both. */
 export interface RedisStoreOptions {
-  /** e.g. `redis://127.0.0.1:6379`. */
-  readonly url: string;
+  /** One Redis, e.g. `redis://127.0.0.1:6379`. */
+  readonly url?: string;
+  /**
+   * Seed nodes of a Redis Cluster, e.g. `['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379']`: the client
+   * asks the first that answers for the slot map and connects to every master.
+   */
+  readonly clusterNodes?: readonly string[];
   readonly keyPrefix?: string;
   readonly maxCandlesPerSymbol?: number;
   readonly commandTimeoutMs?: number;
@@ -26,22 +33,40 @@ export interface RedisStoreOptions {
   readonly reconnectMaxDelayMs?: number;
 }
 
-export type ResolvedRedisStoreOptions = Required<RedisStoreOptions>;
+export interface ResolvedRedisStoreOptions extends Required<Omit<RedisStoreOptions, 'url' | 'clusterNodes'>> {
+  readonly server: RedisServerAddress;
+}
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new StoreError('STORE_ERR_INVALID_OPTION', `${name} must be an integer >= 1, got ${String(value)}`);
   return value;
 }
 
+const CLUSTER_NODE = /^redis:\/\/[^\s/@:]+:\d{1,5}$/;
+
+function serverAddress(options: RedisStoreOptions): RedisServerAddress {
+  const { url, clusterNodes } = options;
+  if (url !== undefined && clusterNodes !== undefined) throw new StoreError('STORE_ERR_INVALID_OPTION', 'give url (one Redis) or clusterNodes (a Redis Cluster), not both');
+  if (clusterNodes === undefined) {
+    if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new StoreError('STORE_ERR_INVALID_OPTION', `url must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
+    return Object.freeze({ kind: 'single', url });
+  }
+  // Credentials and TLS would have to be given to every discovered master too; not supported yet.
+  if (!Array.isArray(clusterNodes) || clusterNodes.length === 0 || !clusterNodes.every((node) => typeof node === 'string' && CLUSTER_NODE.test(node))) {
+    throw new StoreError('STORE_ERR_INVALID_OPTION', `clusterNodes must be one or more redis://host:port URLs (no credentials, no TLS), got ${JSON.stringify(clusterNodes)}`);
+  }
+  return Object.freeze({ kind: 'cluster', seeds: Object.freeze([...clusterNodes]) });
+}
+
 /** Validates once, fills in defaults, freezes. Errors name the option. */
 export function parseRedisStoreOptions(options: RedisStoreOptions): Readonly<ResolvedRedisStoreOptions> {
-  if (typeof options.url !== 'string' || !/^rediss?:\/\//.test(options.url)) throw new StoreError('STORE_ERR_INVALID_OPTION', `url must be a redis:// or rediss:// URL, got ${JSON.stringify(options.url)}`);
+  const server = serverAddress(options);
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix)) throw new StoreError('STORE_ERR_INVALID_OPTION', `keyPrefix must be a string without '{' or '}', got ${JSON.stringify(keyPrefix)}`);
   const maxCandlesPerSymbol = options.maxCandlesPerSymbol ?? DEFAULT_MAX_CANDLES_PER_SYMBOL;
   assertMaxCandles(maxCandlesPerSymbol, 'maxCandlesPerSymbol');
   const resolved: ResolvedRedisStoreOptions = {
-    url: options.url,
+    server,
     keyPrefix,
     maxCandlesPerSymbol,
     commandTimeoutMs: positiveInteger(options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, 'commandTimeoutMs'),
@@ -52,13 +77,15 @@ export function parseRedisStoreOptions(options: RedisStoreOptions): Readonly<Res
   return Object.freeze(resolved);
 }
 
-type RedisArg = string | Buffer;
 /** PUT_LATEST's ARGV[2]. */
 const VERSION_ARG = String(VERSION_LENGTH);
-type Reply = Buffer | number | null | Reply[];
 
-/** Bulk strings come back as `Buffer`: values are binary protobuf bytes. */
-const BINARY_REPLIES = Object.freeze({ typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } });
+/**
+ * Error replies that mean "not now" rather than "never": a cluster without every slot served
+ * (CLUSTERDOWN), a slot being migrated (TRYAGAIN), a replica without its master (MASTERDOWN), a server
+ * still loading its data (LOADING). Retrying later can succeed, like after a lost connection.
+ */
+const UNAVAILABLE_REPLY = /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b/;
 
 function bytes(data: Uint8Array): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -84,41 +111,34 @@ function candleMember(startNs: bigint, data: Uint8Array): Buffer {
   return member;
 }
 
-type RedisClient = ReturnType<typeof createClient>;
-
 /**
- * Connects to one Redis and returns a `SnapshotStore`. Reconnects forever with capped exponential
- * backoff; while disconnected, operations reject at once with `STORE_ERR_UNAVAILABLE` (the offline
- * queue is disabled, so nothing piles up), and every operation is bounded by `commandTimeoutMs`.
+ * Connects to one Redis or a Redis Cluster and returns a `SnapshotStore`. Reconnects forever with
+ * capped exponential backoff; while a server is unreachable, operations that need it reject at once
+ * with `STORE_ERR_UNAVAILABLE` (the offline queue is disabled, so nothing piles up), and every
+ * operation is bounded by `commandTimeoutMs`.
  */
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisSnapshotStore> {
   const resolved = parseRedisStoreOptions(options);
-  const client: RedisClient = createClient({
-    url: resolved.url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: Math.min(resolved.connectTimeoutMs, resolved.commandTimeoutMs),
-      reconnectStrategy: (retries) => Math.min(resolved.reconnectBaseDelayMs * 2 ** Math.min(retries, 20), resolved.reconnectMaxDelayMs),
-    },
+  const connection = redisConnection(resolved.server, {
+    connectTimeoutMs: Math.min(resolved.connectTimeoutMs, resolved.commandTimeoutMs),
+    reconnectBaseDelayMs: resolved.reconnectBaseDelayMs,
+    reconnectMaxDelayMs: resolved.reconnectMaxDelayMs,
   });
-  // node-redis emits 'error' on every failed (re)connect; without a listener that would crash the process.
-  // Operations report the outage themselves, as `STORE_ERR_UNAVAILABLE`.
-  client.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      client.connect(),
+      connection.connect(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreError('STORE_ERR_UNAVAILABLE', `no connection to ${resolved.url} within ${resolved.connectTimeoutMs} ms`)), resolved.connectTimeoutMs);
+        timer = setTimeout(() => reject(new StoreError('STORE_ERR_UNAVAILABLE', `no connection to ${connection.target} within ${resolved.connectTimeoutMs} ms`)), resolved.connectTimeoutMs);
       }),
     ]);
   } catch (error) {
-    client.destroy();
-    throw error instanceof StoreError ? error : new StoreError('STORE_ERR_UNAVAILABLE', `${resolved.url}: ${String(error)}`, { cause: error });
+    connection.destroy();
+    throw error instanceof StoreError ? error : new StoreError('STORE_ERR_UNAVAILABLE', `${connection.target}: ${String(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }
-  return new RedisSnapshotStore(client, resolved);
+  return new RedisSnapshotStore(connection, resolved);
 }
 
 export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
@@ -126,7 +146,7 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
   private closing = false;
 
   constructor(
-    private readonly client: RedisClient,
+    private readonly connection: RedisConnection,
     private readonly options: Readonly<ResolvedRedisStoreOptions>,
   ) {
     this.keys = new RedisKeys(options.keyPrefix);
@@ -148,8 +168,10 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     this.assertOpen();
     for (const symbol of symbols) assertSymbol(symbol);
     if (symbols.length === 0) return [];
-    // One MGET: one command and one reply to parse however many symbols are asked for.
-    const reply = await this.run('getLatest', () => this.command(['MGET', ...symbols.map((symbol) => this.keys.snapshot(symbol))]));
+    // One MGET: one command and one reply to parse however many symbols are asked for. On a cluster the
+    // client sends one MGET per slot in parallel and answers in request order (see RedisConnection).
+    const keys = symbols.map((symbol) => this.keys.snapshot(symbol));
+    const reply = await this.run('getLatest', () => this.connection.send(keys[0], ['MGET', ...keys]));
     const values = Array.isArray(reply) ? reply : [];
     return symbols.map((symbol, i) => {
       const value = values[i];
@@ -171,12 +193,7 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
       data.push(symbol, bytes(bytesOf));
     }
     // Both keys share the `{instruments}` hash tag, so the transaction stays in one cluster slot.
-    await this.run('putInstruments', async () => {
-      const multi = this.client.multi();
-      multi.addCommand(data);
-      multi.addCommand(index);
-      await multi.exec();
-    });
+    await this.run('putInstruments', () => this.connection.transaction(this.keys.instrumentIndex, [data, index]));
   }
 
   async listInstruments(prefix: string, limit: number): Promise<InstrumentEntry[]> {
@@ -187,10 +204,10 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     // Symbols are printable ASCII, so every symbol with the prefix sorts before prefix + 0xff.
     const max = prefix === '' ? '+' : Buffer.concat([Buffer.from(`(${prefix}`, 'latin1'), Buffer.of(0xff)]);
     return this.run('listInstruments', async () => {
-      const found = await this.command(['ZRANGE', this.keys.instrumentIndex, min, max, 'BYLEX', 'LIMIT', '0', String(limit)]);
+      const found = await this.connection.send(this.keys.instrumentIndex, ['ZRANGE', this.keys.instrumentIndex, min, max, 'BYLEX', 'LIMIT', '0', String(limit)]);
       const symbols = Array.isArray(found) ? found.filter(Buffer.isBuffer).map((s) => s.toString('latin1')) : [];
       if (symbols.length === 0) return [];
-      const values = await this.command(['HMGET', this.keys.instrumentData, ...symbols]);
+      const values = await this.connection.send(this.keys.instrumentData, ['HMGET', this.keys.instrumentData, ...symbols]);
       const out: InstrumentEntry[] = [];
       symbols.forEach((symbol, i) => {
         const value = Array.isArray(values) ? values[i] : undefined;
@@ -217,7 +234,7 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     assertUint64(toNs, 'toNs');
     if (toNs <= fromNs) return [];
     const reply = await this.run('getCandles', () =>
-      this.command(['ZRANGE', this.keys.candles(symbol), candleMinute(fromNs).toString(), candleMinute(toNs - 1n).toString(), 'BYSCORE']),
+      this.connection.send(this.keys.candles(symbol), ['ZRANGE', this.keys.candles(symbol), candleMinute(fromNs).toString(), candleMinute(toNs - 1n).toString(), 'BYSCORE']),
     );
     const out: CandleEntry[] = [];
     for (const member of Array.isArray(reply) ? reply : []) {
@@ -231,16 +248,17 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
 
   async ping(): Promise<void> {
     this.assertOpen();
-    await this.run('ping', () => this.command(['PING']));
+    // On a cluster, every master answers.
+    await this.run('ping', () => this.connection.send(undefined, ['PING']));
   }
 
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    if (this.client.isReady) {
-      await this.client.close().catch(() => this.client.destroy());
+    if (this.connection.isReady) {
+      await this.connection.close().catch(() => this.connection.destroy());
     } else {
-      this.client.destroy();
+      this.connection.destroy();
     }
   }
 
@@ -248,17 +266,16 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     if (this.closing) throw new StoreError('STORE_ERR_CLOSED');
   }
 
-  private command(args: RedisArg[]): Promise<Reply> {
-    return this.client.sendCommand<Reply>(args, BINARY_REPLIES);
-  }
-
-  /** EVALSHA, falling back to EVAL when the server does not have the script (first use, restart). */
+  /**
+   * EVALSHA, falling back to EVAL when the server does not have the script (first use, restart). Both
+   * route by `key`, so on a cluster each master learns a script the first time a key of its runs it.
+   */
   private async evalScript(script: LuaScript, key: string, args: RedisArg[]): Promise<Reply> {
     try {
-      return await this.command(['EVALSHA', script.sha1, '1', key, ...args]);
+      return await this.connection.send(key, ['EVALSHA', script.sha1, '1', key, ...args]);
     } catch (error) {
       if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.command(['EVAL', script.source, '1', key, ...args]);
+      return this.connection.send(key, ['EVAL', script.source, '1', key, ...args]);
     }
   }
 
@@ -282,7 +299,7 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
   private storeError(operation: string, error: unknown): StoreError {
     if (error instanceof StoreError) return error;
     if (this.closing) return new StoreError('STORE_ERR_CLOSED', operation, { cause: error });
-    if (error instanceof ErrorReply) return new StoreError('STORE_ERR_COMMAND_FAILED', `${operation}: ${error.message}`, { cause: error });
-    return new StoreError('STORE_ERR_UNAVAILABLE', `${operation}: ${String(error)}`, { cause: error });
+    if (error instanceof ErrorReply && !UNAVAILABLE_REPLY.test(error.message)) return new StoreError('STORE_ERR_COMMAND_FAILED', `${operation}: ${error.message}`, { cause: error });
+    return new StoreError('STORE_ERR_UNAVAILABLE', `${operation} on ${this.connection.target}: ${String(error)}`, { cause: error });
   }
 }
