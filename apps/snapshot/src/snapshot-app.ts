@@ -4,6 +4,7 @@ import { DEFAULT_MAX_SYMBOLS_PER_REQUEST, startSnapshotGrpcServer, type Snapshot
 import { DEFAULT_MAX_CANDLES_PER_SYMBOL, type RedisStoreOptions, type SnapshotStore } from '@tickwire/store';
 import { DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_RETRY_MAX_DELAY_MS } from './coalescing-writer';
 import { isTimeZone } from './session-midnight';
+import { DEFAULT_REDIS_URL, redisClusterNodesVar, redisServerOptions } from './store-connection';
 export { connectStoreWithRetry } from './store-connection';
 import { DEFAULT_CANDLE_BACKLOG, DEFAULT_EXCHANGE_TZ, DEFAULT_MAX_SYMBOLS, startSnapshotService } from './snapshot-service';
 
@@ -15,7 +16,8 @@ function timeZoneVar(doc: string): EnvVar<string, false> {
 
 export const snapshotConfig = defineConfig({
   NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
-  REDIS_URL: env.url({ protocols: ['redis:', 'rediss:'], default: 'redis://127.0.0.1:6379', doc: 'Redis holding the latest state, candles and instruments' }),
+  REDIS_URL: env.url({ protocols: ['redis:', 'rediss:'], optional: true, doc: `one Redis holding the latest state, candles and instruments (${DEFAULT_REDIS_URL} when neither this nor REDIS_CLUSTER_NODES is set)` }),
+  REDIS_CLUSTER_NODES: redisClusterNodesVar('seed nodes of a Redis Cluster holding them instead, comma-separated host:port; not together with REDIS_URL'),
   REDIS_KEY_PREFIX: env.string({ pattern: /^[^{}\s]{0,32}$/, default: 'tw:', doc: 'prefix of every Redis key (no braces)' }),
   GRPC_HOST: env.string({ default: '0.0.0.0', doc: 'address the SnapshotService listens on' }),
   GRPC_PORT: env.port({ allowZero: true, default: 9400, doc: 'port of the SnapshotService (0 = any free port, logged as grpc.listening)' }),
@@ -53,7 +55,8 @@ export function snapshotApp(adapters: SnapshotAdapters): ServiceDefinition<typeo
       readiness.register('store', 'connecting to Redis');
       readiness.register(BUS_READINESS, 'waiting for Redis before connecting to NATS');
 
-      const store = await adapters.connectStore({ url: cfg.REDIS_URL, keyPrefix: cfg.REDIS_KEY_PREFIX, maxCandlesPerSymbol: cfg.MAX_CANDLES }, logger, () => ctx.shutdown.closing);
+      const server = redisServerOptions(cfg.REDIS_URL, cfg.REDIS_CLUSTER_NODES);
+      const store = await adapters.connectStore({ ...server, keyPrefix: cfg.REDIS_KEY_PREFIX, maxCandlesPerSymbol: cfg.MAX_CANDLES }, logger, () => ctx.shutdown.closing);
       ctx.onShutdown('close-adapters', () => store.close(), 'redis');
       const bus = await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', readiness, logger });
       ctx.onShutdown('close-adapters', () => bus.drain(), 'nats');

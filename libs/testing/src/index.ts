@@ -25,5 +25,7 @@ export { REPO, ServiceProcess, type LogLine } from './service-process';
 export { SYNTHETIC_EPOCH, syntheticTick, type SyntheticTickOptions } from './synthetic-tick';
 export { edgeConnections, HAPROXY_CONFIG, HaproxyBalancer, type EdgeAddress } from './haproxy-balancer';
 export { RedisCluster, type RedisClusterNode, type RedisClusterOptions } from './redis-cluster';
+export { eventually, settleWithin } from './eventually';
+export { readyz } from './readyz';
 export { NATS_CLUSTER_CONFIG, NatsCluster, type NatsClusterNode, type NatsNodeState } from './nats-cluster';
 export { exposedSeriesNames, PrometheusSamples } from './prometheus-samples';

@@ -2,7 +2,7 @@ import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
 import { SnapshotClient, SnapshotClientError } from '@tickwire/snapshot-grpc';
 import { createRedisStore } from '@tickwire/store';
-import { startNats, startRedis, type TestServer, ServiceProcess, SYNTHETIC_EPOCH, syntheticTick } from '@tickwire/testing';
+import { eventually, readyz, startNats, startRedis, type TestServer, ServiceProcess, SYNTHETIC_EPOCH, syntheticTick } from '@tickwire/testing';
 
 const SHARD_COUNT = 4;
 const SYMBOLS = Array.from({ length: 40 }, (_, i) => `SYM${i}`).concat(['BRK.B']);
@@ -19,23 +19,6 @@ function update(symbol: string, seq: number): MarketUpdate {
 /** What GetSnapshots(FULL) must return for `symbol` at `seq`: the update as a snapshot, without prints. */
 function expectedSnapshot(symbol: string, seq: number): MarketUpdate {
   return { ...update(symbol, seq), snapshot: true, trades: [] };
-}
-
-async function readyz(service: ServiceProcess): Promise<{ status: number; body: string }> {
-  const response = await fetch(`${await service.opsUrl()}/readyz`);
-  return { status: response.status, body: await response.text() };
-}
-
-async function eventually(check: () => Promise<void>, what: string, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}: ${error instanceof Error ? error.message : String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 describe('snapshot service (process) with real NATS and Redis: latest state, Redis outage, restart', () => {

@@ -1,4 +1,4 @@
-import { findFreePort, startRedisCluster, type RedisCluster } from '@tickwire/testing';
+import { eventually, findFreePort, settleWithin, startRedisCluster, type RedisCluster } from '@tickwire/testing';
 import { describeSnapshotStoreContract } from '../testing';
 import { StoreError } from '../errors';
 import { createRedisStore, type RedisSnapshotStore } from './redis-store';
@@ -13,32 +13,10 @@ describeSnapshotStoreContract('Redis Cluster (3 real masters)', async () => {
   };
 });
 
-/** Whatever `promise` settles to, within a bound so the test cannot hang. */
-async function failure(promise: Promise<unknown>, limitMs = 10_000): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${limitMs} ms`)), limitMs);
-  });
-  try {
-    await Promise.race([promise, bound]);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function eventually(check: () => Promise<void>, what: string, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}: ${String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+/** The error `promise` rejects with (undefined if it resolves), within 10 s. */
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  const outcome = await settleWithin(promise, 10_000);
+  return outcome.ok ? undefined : outcome.error;
 }
 
 describe('Redis store on a Redis Cluster: reads across masters, a master lost and back', () => {

@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import { startRedis, type TestServer } from '@tickwire/testing';
+import { eventually, settleWithin, startRedis, type TestServer } from '@tickwire/testing';
 import { StoreError } from '../errors';
 import { describeSnapshotStoreContract } from '../testing';
 import { VERSION_LENGTH } from './redis-keys';
@@ -13,33 +13,6 @@ describeSnapshotStoreContract('Redis (real redis-server)', async () => {
     teardown: () => server.stop(),
   };
 });
-
-/** Whatever `promise` settles to, as a value, within a bound so the test cannot hang. */
-async function settle<T>(promise: Promise<T>, limitMs: number): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${limitMs} ms`)), limitMs);
-  });
-  try {
-    return { ok: true, value: await Promise.race([promise, bound]) };
-  } catch (error) {
-    return { ok: false, error };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function eventually(check: () => Promise<void>, what: string, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}: ${String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 describe('Redis store: outage and recovery against a real server', () => {
   let server: TestServer;
@@ -95,7 +68,7 @@ describe('Redis store: outage and recovery against a real server', () => {
     ];
     for (const operation of operations) {
       // Bounded well above commandTimeoutMs: an operation that queued forever would fail here.
-      const outcome = await settle(operation(), 10_000);
+      const outcome = await settleWithin(operation(), 10_000);
       expect(outcome.ok).toBe(false);
       if (!outcome.ok) {
         expect(outcome.error).toBeInstanceOf(StoreError);
@@ -117,7 +90,7 @@ describe('Redis store: outage and recovery against a real server', () => {
   it('fails createRedisStore with STORE_ERR_UNAVAILABLE when nothing listens, within connectTimeoutMs', async () => {
     await server.stop();
     try {
-      const outcome = await settle(createRedisStore({ url: server.url, connectTimeoutMs: 1_000 }), 10_000);
+      const outcome = await settleWithin(createRedisStore({ url: server.url, connectTimeoutMs: 1_000 }), 10_000);
       expect(outcome.ok).toBe(false);
       if (!outcome.ok) expect(outcome.error).toMatchObject({ code: 'STORE_ERR_UNAVAILABLE' });
     } finally {
