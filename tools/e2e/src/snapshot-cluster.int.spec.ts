@@ -1,7 +1,8 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
-import { SnapshotClient, SnapshotClientError } from '@tickwire/snapshot-grpc';
-import { eventually, readyz, ServiceProcess, startNats, startRedisCluster, syntheticTick, type RedisCluster, type TestServer } from '@tickwire/testing';
+import { Instrument, instrumentSubject, shardOf, SubscriptionMode, type MarketUpdate } from '@tickwire/protocol';
+import { SnapshotClientError, type SnapshotClient } from '@tickwire/snapshot-grpc';
+import { eventually, readyz, startNats, startRedisCluster, syntheticTick, type RedisCluster, type TestServer } from '@tickwire/testing';
+import { publishTicks, SnapshotProcesses } from './snapshot-processes';
 
 const SHARD_COUNT = 4;
 const SYMBOLS = Array.from({ length: 30 }, (_, i) => `CL${i}`).concat(['BRK.B']);
@@ -21,13 +22,9 @@ describe('snapshot service (process) on a 3-master Redis Cluster: ticks in over 
   let nats: TestServer;
   let cluster: RedisCluster;
   let publisher: NatsBus;
-  const running: ServiceProcess[] = [];
-  const clients: SnapshotClient[] = [];
+  const snapshots = new SnapshotProcesses(SHARD_COUNT);
 
-  const publishUpTo = async (from: number, to: number, symbols: readonly string[] = SYMBOLS): Promise<void> => {
-    for (let seq = from; seq <= to; seq += 1) for (const symbol of symbols) publisher.publish(tickSubjectForSymbol(symbol, SHARD_COUNT), MarketUpdate.encode(update(symbol, seq)).finish());
-    await publisher.flush();
-  };
+  const publishUpTo = (from: number, to: number): Promise<void> => publishTicks(publisher, SHARD_COUNT, SYMBOLS, from, to, update);
 
   const expectAt = async (client: SnapshotClient, seqOf: (symbol: string) => number): Promise<void> => {
     const response = await client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
@@ -43,20 +40,17 @@ describe('snapshot service (process) on a 3-master Redis Cluster: ticks in over 
   });
 
   afterAll(async () => {
-    for (const client of clients) client.close();
-    for (const service of running) await service.stop();
+    await snapshots.stop();
     await publisher?.close();
     await Promise.all([nats?.stop(), cluster?.stop()]);
   });
 
   it('refuses REDIS_CLUSTER_NODES together with REDIS_URL, and a bad seed list, at startup, naming the variables', async () => {
-    const both = new ServiceProcess('snapshot', { NATS_URL: nats.url, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000', GRPC_PORT: '0' });
-    running.push(both);
+    const both = snapshots.spawn({ NATS_URL: nats.url, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000', GRPC_PORT: '0' });
     expect(await both.exited).toBe(1);
     expect(JSON.stringify(both.lines.filter((l) => l.event === 'service.start_failed'))).toContain('REDIS_URL and REDIS_CLUSTER_NODES are both set');
 
-    const bad = new ServiceProcess('snapshot', { NATS_URL: nats.url, REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1', GRPC_PORT: '0' });
-    running.push(bad);
+    const bad = snapshots.spawn({ NATS_URL: nats.url, REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1', GRPC_PORT: '0' });
     expect(await bad.exited).toBe(78);
     expect(bad.stderr.join('\n')).toContain('REDIS_CLUSTER_NODES: expected a comma-separated list of Redis Cluster seed nodes');
   });
@@ -68,21 +62,7 @@ describe('snapshot service (process) on a 3-master Redis Cluster: ticks in over 
 
     // Two seeds as host:port: the service discovers the third master itself.
     const seeds = cluster.seeds.slice(0, 2).map((url) => url.replace('redis://', ''));
-    const app = new ServiceProcess('snapshot', {
-      NATS_URL: nats.url,
-      REDIS_CLUSTER_NODES: seeds.join(','),
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      SHARD_COUNT: String(SHARD_COUNT),
-      SHARDS: `0-${SHARD_COUNT - 1}`,
-      FLUSH_INTERVAL: '100ms',
-      STORE_RETRY_MAX: '500ms',
-    });
-    running.push(app);
-    const listening = await app.waitFor('grpc.listening');
-    await app.waitFor('service.started');
-    const client = new SnapshotClient(String(listening['address']), { defaultDeadlineMs: 2_000 });
-    clients.push(client);
+    const { app, client } = await snapshots.start({ NATS_URL: nats.url, REDIS_CLUSTER_NODES: seeds.join(',') });
     expect(await readyz(app)).toMatchObject({ status: 200 });
 
     // 1. Ticks in over NATS, GetSnapshots out: every symbol at its latest seq, unknowns reported; the directory (one slot) too.

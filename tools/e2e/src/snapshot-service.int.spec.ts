@@ -1,8 +1,9 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
-import { SnapshotClient, SnapshotClientError } from '@tickwire/snapshot-grpc';
+import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode } from '@tickwire/protocol';
+import { SnapshotClientError, type SnapshotClient } from '@tickwire/snapshot-grpc';
 import { createRedisStore } from '@tickwire/store';
-import { eventually, readyz, startNats, startRedis, type TestServer, ServiceProcess, SYNTHETIC_EPOCH, syntheticTick } from '@tickwire/testing';
+import { eventually, readyz, startNats, startRedis, type TestServer, SYNTHETIC_EPOCH, syntheticTick } from '@tickwire/testing';
+import { publishTicks, SnapshotProcesses, type SnapshotUnderTest } from './snapshot-processes';
 
 const SHARD_COUNT = 4;
 const SYMBOLS = Array.from({ length: 40 }, (_, i) => `SYM${i}`).concat(['BRK.B']);
@@ -25,32 +26,11 @@ describe('snapshot service (process) with real NATS and Redis: latest state, Red
   let nats: TestServer;
   let redis: TestServer;
   let publisher: NatsBus;
-  const running: ServiceProcess[] = [];
-  const clients: SnapshotClient[] = [];
+  const snapshots = new SnapshotProcesses(SHARD_COUNT);
 
-  const startApp = async (): Promise<{ app: ServiceProcess; client: SnapshotClient }> => {
-    const app = new ServiceProcess('snapshot', {
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      SHARD_COUNT: String(SHARD_COUNT),
-      SHARDS: `0-${SHARD_COUNT - 1}`,
-      FLUSH_INTERVAL: '100ms',
-      STORE_RETRY_MAX: '500ms',
-    });
-    running.push(app);
-    const listening = await app.waitFor('grpc.listening');
-    await app.waitFor('service.started');
-    const client = new SnapshotClient(String(listening['address']), { defaultDeadlineMs: 2_000 });
-    clients.push(client);
-    return { app, client };
-  };
+  const startApp = (): Promise<SnapshotUnderTest> => snapshots.start({ NATS_URL: nats.url, REDIS_URL: redis.url });
 
-  const publishUpTo = async (from: number, to: number, symbols: readonly string[] = SYMBOLS): Promise<void> => {
-    for (let seq = from; seq <= to; seq += 1) for (const symbol of symbols) publisher.publish(tickSubjectForSymbol(symbol, SHARD_COUNT), MarketUpdate.encode(update(symbol, seq)).finish());
-    await publisher.flush();
-  };
+  const publishUpTo = (from: number, to: number, symbols: readonly string[] = SYMBOLS): Promise<void> => publishTicks(publisher, SHARD_COUNT, symbols, from, to, update);
 
   const expectAllAt = async (client: SnapshotClient, seq: number): Promise<void> => {
     const response = await client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
@@ -66,8 +46,7 @@ describe('snapshot service (process) with real NATS and Redis: latest state, Red
   });
 
   afterAll(async () => {
-    for (const client of clients) client.close();
-    for (const service of running) await service.stop();
+    await snapshots.stop();
     await publisher?.close();
     await Promise.all([nats?.stop(), redis?.stop()]);
   });
