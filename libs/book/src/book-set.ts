@@ -9,10 +9,11 @@ import { MinuteCandles } from './minute-candles';
 import { parseBookSetOptions } from './options';
 import type { BookSetOptions, ResolvedBookSetOptions } from './options';
 import { OrderTable } from './order-table';
-import { LevelArena, type PriceLadder } from './price-ladder';
+import { LevelArena } from './price-ladder';
 import { TradeKind } from './trade-ring';
 
 const LOCATES = 65536;
+const TWO_24 = 16_777_216;
 /** 4,096 books' worth of 16-level sides (1.5 MB); doubles as needed. */
 const INITIAL_ARENA_LEVELS = 131_072;
 const BID = 1;
@@ -80,7 +81,12 @@ export class BookSet {
   readonly orders: OrderTable;
   private readonly journal: ExecutionJournal;
   /** Every book's price levels, in one array (see `LevelArena`). */
-  private readonly levels = new LevelArena(INITIAL_ARENA_LEVELS);
+  private readonly levels = new LevelArena(INITIAL_ARENA_LEVELS, 2 * 4096);
+  /**
+   * Per Stock Locate, the arena id of the instrument's ask ladder (its bid ladder is the next id), so a
+   * message reaches its levels from its locate without touching the instrument object (see `LevelArena`).
+   */
+  private readonly askLadder = new Int32Array(LOCATES);
   private readonly instruments: (Instrument | undefined)[] = new Array<Instrument | undefined>(LOCATES).fill(undefined);
   private readonly bySymbol = new Map<string, Instrument>();
   private readonly created: Instrument[] = [];
@@ -242,14 +248,13 @@ export class BookSet {
       orders.insert(ref, inst.locate, side, price, shares);
     }
     inst.orderCount++;
-    return bits | this.levelBits(side === BID ? inst.bids : inst.asks, price, shares, 1);
+    return bits | this.levelBits(this.askLadder[inst.locate] + side, price, shares, 1);
   }
 
   /** Removes the whole remaining order at `slot` from its level and the table. */
   private removeOrder(inst: Instrument, slot: number): number {
     const orders = this.orders;
-    const ladder = orders.sideAt(slot) === BID ? inst.bids : inst.asks;
-    const bits = this.levelBits(ladder, orders.priceAt(slot), -orders.sharesAt(slot), -1);
+    const bits = this.levelBits(this.askLadder[inst.locate] + orders.sideAt(slot), orders.priceAt(slot), -orders.sharesAt(slot), -1);
     orders.remove(slot);
     inst.orderCount--;
     return bits;
@@ -271,13 +276,12 @@ export class BookSet {
       return this.removeOrder(inst, slot);
     }
     orders.setShares(slot, remaining - amount);
-    const ladder = orders.sideAt(slot) === BID ? inst.bids : inst.asks;
-    return this.levelBits(ladder, orders.priceAt(slot), -amount, 0);
+    return this.levelBits(this.askLadder[inst.locate] + orders.sideAt(slot), orders.priceAt(slot), -amount, 0);
   }
 
   /** Applies a level change and turns the rank it touched into QUOTE / DEPTH bits. */
-  private levelBits(ladder: PriceLadder, price: number, dShares: number, dOrders: number): number {
-    const rank = ladder.adjust(price, dShares, dOrders);
+  private levelBits(ladder: number, price: number, dShares: number, dOrders: number): number {
+    const rank = this.levels.adjust(ladder, price, dShares, dOrders);
     if (rank === 0) return QUOTE_OR_DEPTH;
     return rank > 0 && rank < this.depthLevels ? Change.DEPTH : 0;
   }
@@ -293,21 +297,26 @@ export class BookSet {
     return slot;
   }
 
-  /** The book an order lives in (the locate that added it); counts a message naming another locate. */
-  private ownerOf(view: ItchMessageView, slot: number): Instrument {
+  /**
+   * The book an order lives in (the locate that added it); counts a message naming another locate.
+   * `named` is the instrument of the message's own locate, read by the caller *before* the order-table
+   * lookup: when it is the owner (always, on a consistent feed) the instrument's cache miss overlaps the
+   * table's instead of waiting for the locate stored in the order (a data dependency becomes a branch).
+   */
+  private ownerOf(slot: number, named: Instrument | undefined): Instrument {
     const locate = this.orders.locateAt(slot);
+    if (named !== undefined && named.locate === locate) return named;
     const inst = this.instruments[locate]!;
-    if (locate !== view.stockLocate) {
-      inst.locateMismatches++;
-      this.stats.anomalies++;
-    }
+    inst.locateMismatches++;
+    this.stats.anomalies++;
     return inst;
   }
 
   private onExecuted(view: ItchMessageView, withPrice: boolean): number {
+    const named = this.instruments[view.stockLocate];
     const slot = this.findOrder(view, view.orderRef, withPrice ? UnknownRefKind.EXECUTED_WITH_PRICE : UnknownRefKind.EXECUTED);
     if (slot < 0) return NO_CHANGE;
-    const inst = this.ownerOf(view, slot);
+    const inst = this.ownerOf(slot, named);
     const restingPrice = this.orders.priceAt(slot);
     const executed = view.executedShares;
     let bits = this.reduceOrder(inst, slot, executed, true);
@@ -325,32 +334,35 @@ export class BookSet {
   }
 
   private onCancel(view: ItchMessageView): number {
+    const named = this.instruments[view.stockLocate];
     const slot = this.findOrder(view, view.orderRef, UnknownRefKind.CANCEL);
     if (slot < 0) return NO_CHANGE;
-    const inst = this.ownerOf(view, slot);
+    const inst = this.ownerOf(slot, named);
     return this.commit(inst, this.reduceOrder(inst, slot, view.canceledShares, false), view);
   }
 
   private onDelete(view: ItchMessageView): number {
+    const named = this.instruments[view.stockLocate];
     const slot = this.findOrder(view, view.orderRef, UnknownRefKind.DELETE);
     if (slot < 0) return NO_CHANGE;
-    const inst = this.ownerOf(view, slot);
+    const inst = this.ownerOf(slot, named);
     return this.commit(inst, this.removeOrder(inst, slot), view);
   }
 
   /** 'U' = delete the original + add the new ref with new shares/price, same side and book. */
   private onReplace(view: ItchMessageView): number {
     const orders = this.orders;
+    const named = this.instruments[view.stockLocate];
     const slot = this.findOrder(view, view.orderRef, UnknownRefKind.REPLACE);
     if (slot < 0) return NO_CHANGE;
-    const inst = this.ownerOf(view, slot);
+    const inst = this.ownerOf(slot, named);
     const side = orders.sideAt(slot);
     const oldPrice = orders.priceAt(slot);
     const oldShares = orders.sharesAt(slot);
     const newRef = view.newOrderRef;
     const newPrice = view.price;
     const newShares = view.shares;
-    const ladder = side === BID ? inst.bids : inst.asks;
+    const ladder = this.askLadder[inst.locate] + side;
     let bits: number;
     if (newPrice === oldPrice && orders.find(newRef) < 0) {
       // Same level: one net adjustment, so a like-for-like replace changes nothing visible.
@@ -518,6 +530,7 @@ export class BookSet {
   private create(locate: number, symbol: string): Instrument {
     const inst = new Instrument(locate, symbol, this.options.tradeRingCapacity, this.options.initialLevelCapacity, this.levels);
     this.instruments[locate] = inst;
+    this.askLadder[locate] = inst.asks.id; // and inst.bids.id === inst.asks.id + 1
     this.created.push(inst);
     if (symbol !== '' && !this.bySymbol.has(symbol)) this.bySymbol.set(symbol, inst);
     return inst;
@@ -527,7 +540,12 @@ export class BookSet {
   private commit(inst: Instrument, bits: number, view: ItchMessageView | undefined): number {
     if (bits === 0) return NO_CHANGE;
     if ((bits & Change.QUOTE) !== 0) this.checkCross(inst);
-    if (view !== undefined) inst.lastChangeNs = view.timestampNs;
+    if (view !== undefined) {
+      const ns = view.timestampNs; // < 2^48
+      const high = Math.floor(ns / TWO_24);
+      inst.changeNsHigh = high;
+      inst.changeNsLow = ns - high * TWO_24;
+    }
     if (!inst.inDirtyList) {
       inst.inDirtyList = true;
       this.dirty[this.dirtyLength++] = inst.locate;
@@ -539,9 +557,11 @@ export class BookSet {
   /** Flags (never fixes) a locked or crossed book: counts each transition into either state. */
   private checkCross(inst: Instrument): void {
     let state: CrossStateCode = CrossState.NONE;
-    if (inst.bids.length !== 0 && inst.asks.length !== 0) {
-      const bid = inst.bids.bestPrice;
-      const ask = inst.asks.bestPrice;
+    const levels = this.levels;
+    const asks = this.askLadder[inst.locate];
+    if (levels.length(asks + BID) !== 0 && levels.length(asks) !== 0) {
+      const bid = levels.bestPrice(asks + BID);
+      const ask = levels.bestPrice(asks);
       if (bid > ask) state = CrossState.CROSSED;
       else if (bid === ask) state = CrossState.LOCKED;
     }

@@ -75,8 +75,12 @@ export class Instrument {
   // the object's first cache lines.
   /** `Change` bits accumulated since the last `BookSet.takeChanges`. */
   changes = 0;
-  /** Timestamp of the last message that changed client-visible state. */
-  lastChangeNs = 0;
+  /**
+   * Internal (written by `BookSet`): `lastChangeNs` split at 2^24, two small integers. A timestamp does not
+   * fit a small integer, and a field holding a double is a separate heap box: one more cache line per event.
+   */
+  changeNsHigh = 0;
+  changeNsLow = 0;
   /** Internal: already on the BookSet's dirty list. */
   inDirtyList = false;
   readonly bids: PriceLadder;
@@ -172,10 +176,16 @@ export class Instrument {
   constructor(locate: number, symbol: string, tradeRingCapacity: number, levelCapacity: number, levels?: LevelArena) {
     this.locate = locate;
     this.symbol = symbol;
-    this.bids = new PriceLadder(true, levelCapacity, levels);
+    // Asks first: in a shared arena the bid ladder's id is then the ask ladder's + 1 (`BookSet` relies on it).
     this.asks = new PriceLadder(false, levelCapacity, levels);
+    this.bids = new PriceLadder(true, levelCapacity, levels);
     this.trades = new TradeRing(tradeRingCapacity);
     this.candles = new MinuteCandles();
+  }
+
+  /** Timestamp of the last message that changed client-visible state (ns since midnight), 0 before any. */
+  get lastChangeNs(): number {
+    return this.changeNsHigh * 16_777_216 + this.changeNsLow;
   }
 
   /** Volume-weighted average price in Price(4) units (a double), 0 before any print. */

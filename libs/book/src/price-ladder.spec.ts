@@ -111,5 +111,27 @@ describe('PriceLadder', () => {
     expect(ladder.length).toBe(0);
     expect(arena.levelsInUse).toBeLessThanOrEqual(2 + 4 + 8 + 16);
   });
-});
 
+  it("numbers ladders 0, 1, 2, ... and keeps each one's levels and top N apart while the header table grows", () => {
+    const arena = new LevelArena(1, 1);
+    const ids = Array.from({ length: 100 }, (_, i) => arena.createLadder(i % 2 === 1, 1));
+    expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(arena.ladderCount).toBe(100);
+    // Ladder i gets levels at prices i*1000 + k for k < 3 + (i % 5), added interleaved across ladders.
+    for (let k = 0; k < 8; k++) for (const id of ids) if (k < 3 + (id % 5)) arena.adjust(id, id * 1000 + k, 10 * k + 1, 1);
+    for (const id of ids) {
+      const depth = 3 + (id % 5);
+      const prices = Array.from({ length: depth }, (_, k) => id * 1000 + k);
+      if (arena.isBid(id)) prices.reverse();
+      expect(arena.length(id)).toBe(depth);
+      expect(Array.from({ length: 3 }, (_, r) => arena.priceAt(id, r))).toEqual(prices.slice(0, 3));
+      expect(arena.bestPrice(id)).toBe(prices[0]);
+      expect(arena.bestSize(id)).toBe(10 * (prices[0]! - id * 1000) + 1);
+    }
+    // Removing the best level of one ladder leaves its neighbours (same arena, adjacent ids) untouched.
+    expect(arena.adjust(41, 41_000 + 3 + (41 % 5) - 1, -1, -1)).toBe(0);
+    expect([arena.length(40), arena.length(41), arena.length(42)]).toEqual([3, 3, 5]);
+    arena.clear(41);
+    expect([arena.length(41), arena.bestPrice(41), arena.length(42)]).toEqual([0, 0, 5]);
+  });
+});
