@@ -21,12 +21,14 @@ import type { EdgeMetrics, RejectionReason } from './edge-metrics';
 import type { MarketInterest } from './market-interest';
 import type { OutboundScheduler, ScheduledSession } from './outbound-scheduler';
 import { CLIENT_MODES, MODE_SLOTS, type ClientMode, type SymbolChannel, type UpdateSink } from './symbol-channel';
-import { EncodedMessage, Encoding, framePieces } from './wire-encoding';
+import { batchPayload, EncodedMessage, Encoding } from './wire-encoding';
 
 /** The socket under a session: a WebSocket, or an SSE response. */
 export interface SessionTransport {
-  /** Writes one frame (a WebSocket message / an SSE event). */
-  send(payload: Uint8Array, binary: boolean): void;
+  /** Writes one frame (a WebSocket message / an SSE event) built for this client alone. */
+  send(payload: Uint8Array, encoding: Encoding): void;
+  /** Writes one frame carrying `message` alone: the same bytes every client of the message gets, framed once. */
+  sendShared(message: EncodedMessage, encoding: Encoding): void;
   /** Bytes accepted by `send` and not yet handed to the network. */
   readonly bufferedAmount: number;
   /** Closes with a close code; the transport reports the end through `ClientSession.onClosed`. */
@@ -151,7 +153,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   private liveSlots: number[] = NO_SLOTS;
   /** Subscriptions waiting for their snapshot, by symbol; only while there are some. */
   private pending: Map<string, PendingSubscription> | undefined;
-  private pieces: Uint8Array[] = [];
+  private pieces: EncodedMessage[] = [];
   /** The channel of each piece in `pieces` (undefined for control messages), to re-mark them when falling behind. */
   private pieceChannels: (SymbolChannel | undefined)[] = [];
   /** The first update in `pieces`, for the delivery latency histogram (a reference to the shared update: no number to box). */
@@ -529,14 +531,14 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     }
     const message = delta ?? channel.complete(mode);
     if (this.pieces.length === 0) this.frameUpdate = message.message.body?.$case === 'update' ? message.message.body.value : undefined;
-    this.pieces.push(message.bytes(this.encoding));
+    this.pieces.push(message);
     this.pieceChannels.push(channel);
     this.services.scheduler.markDirty(this);
   }
 
   private sendControl(message: ServerMessage): void {
     if (this.state === 'closed') return;
-    this.pieces.push(new EncodedMessage(message).bytes(this.encoding));
+    this.pieces.push(new EncodedMessage(message));
     this.pieceChannels.push(undefined);
     this.services.scheduler.markDirty(this);
   }
@@ -592,7 +594,7 @@ export class ClientSession implements UpdateSink, ScheduledSession {
     // Marks exist for live subscriptions only: dropping one removes its mark. (Keys, then get: iterating
     // entries would build a [key, value] array per mark.)
     for (const channel of marked.keys()) {
-      this.pieces.push(channel.complete(marked.get(channel)!).bytes(this.encoding));
+      this.pieces.push(channel.complete(marked.get(channel)!));
       this.pieceChannels.push(undefined);
       if (this.framePublishNs() === 0) this.frameUpdate = channel.latest;
     }
@@ -609,11 +611,17 @@ export class ClientSession implements UpdateSink, ScheduledSession {
   private writeFrame(nowMs: number): void {
     const { metrics } = this.services;
     const pieces = this.pieces;
-    const frame = framePieces(pieces, this.encoding);
-    this.transport.send(frame, this.encoding === Encoding.PROTO);
+    const encoding = this.encoding;
+    if (pieces.length === 1) {
+      this.transport.sendShared(pieces[0]!, encoding);
+      metrics.bytesOut += pieces[0]!.bytes(encoding).length;
+    } else {
+      const payload = batchPayload(pieces, encoding);
+      this.transport.send(payload, encoding);
+      metrics.bytesOut += payload.length;
+    }
     metrics.framesOut++;
     metrics.messagesOut += pieces.length;
-    metrics.bytesOut += frame.length;
     const publishNs = this.framePublishNs();
     if (publishNs > 0 && ++latencySampleCounter % LATENCY_SAMPLE_EVERY === 0) {
       metrics.deliveryLatency.observe(Math.max(0, nowMs / 1e3 - publishNs / 1e9));

@@ -36,6 +36,10 @@ export const edgeConfig = defineConfig({
   DEFAULT_MODE: env.enumOf(['ltp', 'quote', 'full'], { default: 'quote', doc: 'mode of a subscription that names none' }),
   INTEREST_LINGER: env.duration({ default: d.lingerMs, doc: 'an unwanted symbol keeps its NATS subscription this long' }),
   STATIC_DIR: env.string({ optional: true, doc: 'a directory of static files served at / (e.g. the built dashboard); unset = none' }),
+  ADMISSION_RATE: env.int({ min: 1, max: 1_000_000, default: d.admissionRatePerSec, doc: 'WebSocket upgrades admitted per second per process; more wait their turn (a storm is spread, connected clients keep their latency)' }),
+  ADMISSION_BURST: env.int({ min: 1, max: 1_000_000, default: d.admissionBurst, doc: 'upgrades admitted at once after a quiet period' }),
+  ADMISSION_QUEUE: env.int({ min: 0, max: 1_000_000, default: d.admissionMaxQueued, doc: 'upgrades that may wait for admission; more get HTTP 503 (0 = refuse over the rate at once)' }),
+  ADMISSION_WAIT: env.duration({ default: d.admissionMaxWaitMs, doc: 'longest an upgrade waits for admission before HTTP 503' }),
   DRAIN_WINDOW: env.duration({ default: d.drainWindowMs, doc: 'on SIGTERM, clients are told to reconnect and closed spread over this window' }),
 });
 
@@ -96,6 +100,7 @@ export function edgeApp(adapters: EdgeAdapters): ServiceDefinition<typeof edgeCo
           defaultMode: MODES[cfg.DEFAULT_MODE],
         },
         lingerMs: cfg.INTEREST_LINGER,
+        admission: { ratePerSec: cfg.ADMISSION_RATE, burst: cfg.ADMISSION_BURST, maxQueued: cfg.ADMISSION_QUEUE, maxWaitMs: cfg.ADMISSION_WAIT },
         maxSymbolsPerFetch: d.maxSymbolsPerFetch,
         behindCheckMs: d.behindCheckMs,
         tickMs: d.tickMs,

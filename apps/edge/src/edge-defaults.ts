@@ -26,4 +26,19 @@ export const DEFAULT_EDGE_LIMITS = Object.freeze({
   behindCheckMs: DEFAULT_BEHIND_CHECK_MS,
   tickMs: DEFAULT_TICK_MS,
   drainWindowMs: 10_000,
+  // Admission pacing: what one process admits per second without delaying its connected clients' updates
+  // (docs/operations.md, "Admission pacing", has the measurement); a storm past it waits its turn.
+  admissionRatePerSec: 500,
+  admissionBurst: 100,
+  admissionMaxQueued: 20_000,
+  // Under the client SDK's 10 s connect timeout: the 503 comes before the client gives up on its own.
+  admissionMaxWaitMs: 8_000,
 } satisfies Partial<SessionLimits> & Record<string, unknown>);
+
+/** The admission pacing of `DEFAULT_EDGE_LIMITS`, in the shape `AdmissionPacer` takes. */
+export const DEFAULT_ADMISSION = Object.freeze({
+  ratePerSec: DEFAULT_EDGE_LIMITS.admissionRatePerSec,
+  burst: DEFAULT_EDGE_LIMITS.admissionBurst,
+  maxQueued: DEFAULT_EDGE_LIMITS.admissionMaxQueued,
+  maxWaitMs: DEFAULT_EDGE_LIMITS.admissionMaxWaitMs,
+});

@@ -11,6 +11,8 @@ export type RejectionReason =
   | 'subprotocol'
   | 'per_ip_limit'
   | 'process_limit'
+  | 'admission_queue_full'
+  | 'admission_timeout'
   | 'draining'
   | 'message_too_big'
   | 'invalid_messages'
@@ -46,6 +48,7 @@ export class EdgeMetrics {
   subscriptions = 0;
   natsSubscriptions = 0;
   conflatingSessions = 0;
+  admissionQueued = 0;
   readonly rejections: Counter<'reason'>;
   readonly deliveryLatency: Histogram;
   readonly snapshotLatency: Histogram;
@@ -69,6 +72,7 @@ export class EdgeMetrics {
     gauge('connections', 'Open client connections (WebSocket and SSE)', () => this.connections);
     gauge('subscriptions', 'Client subscriptions (connection x symbol)', () => this.subscriptions);
     gauge('nats_subscriptions', 'Symbols this edge holds an md.tick subscription for', () => this.natsSubscriptions);
+    gauge('admission_queue', 'WebSocket upgrades waiting for their turn (admission pacing)', () => this.admissionQueued);
     gauge('conflating_connections', 'Connections currently behind and receiving latest values only', () => this.conflatingSessions);
     this.rejections = new Counter({ name: `${prefix}rejections_total`, help: 'Connections refused or closed by the edge, and requests rejected, by reason', labelNames: ['reason'], registers: [registry] });
     this.deliveryLatency = new Histogram({

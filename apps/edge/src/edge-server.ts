@@ -13,7 +13,7 @@ import {
   type GetSnapshotsResponse,
 } from '@tickwire/protocol';
 import { SnapshotClientError } from '@tickwire/snapshot-grpc';
-import { AccessError, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
+import { AccessError, AdmissionPacer, type AdmissionPacerOptions, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
 import { ClientSession, type SessionServices } from './client-session';
 import type { RejectionReason } from './edge-metrics';
 import { frameworkErrorAnswer, installHttpAnswers, MODE_BY_NAME, sendError, symbolsProblem } from './http-answers';
@@ -40,7 +40,22 @@ export interface EdgeServerOptions {
   readonly allowAnonymous: boolean;
   /** Static files (the dashboard) on `GET /` and `GET /<file>`; the API's routes keep precedence. */
   readonly staticSite?: StaticSite;
+  /** How fast WebSocket upgrades are admitted, and how many may wait their turn. */
+  readonly admission: AdmissionPacerOptions;
 }
+
+/** An upgrade request holding its connection slot while it waits for admission. */
+interface WaitingUpgrade {
+  readonly request: IncomingMessage;
+  readonly socket: Duplex;
+  readonly head: Buffer;
+  readonly url: URL;
+  readonly encoding: Encoding;
+  readonly ip: string;
+}
+
+/** Waiting upgrades are admitted in groups at most this often: one timer per turn, not per connection. */
+const ADMISSION_TICK_MS = 5;
 
 const NO_SNAPSHOTS: GetSnapshotsResponse = Object.freeze({ snapshots: [], unknownSymbols: [] });
 export const STREAM_PATH = '/v1/stream';
@@ -66,8 +81,12 @@ export class EdgeServer {
   private readonly wss: WebSocketServer;
   private draining = false;
   private readonly sessions = new Set<ClientSession>();
+  private readonly admission: AdmissionPacer<WaitingUpgrade>;
+  private admissionTimer: NodeJS.Timeout | undefined;
+  private readonly admitDue = (): void => this.admitWaiting();
 
   constructor(private readonly options: EdgeServerOptions) {
+    this.admission = new AdmissionPacer(options.admission);
     const limits = options.services.limits;
     // ws enforces a hard cap (4x ours) while reading; our own limit answers with 4001 and a reason.
     this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: limits.maxMessageBytes * 4, handleProtocols: (offered) => encodingFromSubprotocols(offered)?.subprotocol ?? false });
@@ -95,6 +114,10 @@ export class EdgeServer {
   /** Stops admitting: new upgrades and SSE streams get 503 from now on. */
   stopAccepting(): void {
     this.draining = true;
+    clearTimeout(this.admissionTimer);
+    this.admissionTimer = undefined;
+    for (const waiting of this.admission.takeAll()) this.refuseWaiting(waiting, 'draining', 'server draining; connect to another instance');
+    this.options.services.metrics.admissionQueued = 0;
   }
 
   /**
@@ -120,6 +143,7 @@ export class EdgeServer {
   }
 
   async close(): Promise<void> {
+    this.stopAccepting();
     for (const session of this.sessions) session.closeWith(CLOSE_CODES.SERVER_DRAINING, 'server stopping');
     this.wss.close();
     await this.app.close();
@@ -148,25 +172,70 @@ export class EdgeServer {
       services.metrics.reject(admission === 'per_ip' ? 'per_ip_limit' : 'process_limit');
       return refuse(socket, 503, 'Service Unavailable', admission === 'per_ip' ? 'too many connections from this address' : 'this instance is full; retry another');
     }
+    const waiting: WaitingUpgrade = { request, socket, head, url, encoding: chosen.encoding, ip };
+    switch (this.admission.offer(waiting, performance.now())) {
+      case 'admit':
+        return this.upgrade(waiting);
+      case 'queued':
+        // Nobody else listens on the socket until ws takes it: a reset while it waits must not go unhandled.
+        socket.on('error', ignoreSocketError);
+        services.metrics.admissionQueued = this.admission.queued;
+        return this.scheduleAdmissions();
+      case 'full':
+        return this.refuseWaiting(waiting, 'admission_queue_full', 'too many connections arriving at once; retry shortly');
+    }
+  }
+
+  private upgrade({ request, socket, head, url, encoding, ip }: WaitingUpgrade): void {
     let upgraded = false;
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       upgraded = true;
-      this.onConnection(ws, request, url, chosen.encoding, ip);
+      this.onConnection(ws, socket, request, url, encoding, ip);
     });
     // Without a verifyClient hook ws completes or refuses the upgrade synchronously. Refused (it answered 400
     // itself: a bad Sec-WebSocket-Key or -Version, or the socket already gone), no session will ever release
     // the address slot: give it back now, or such requests would use up MAX_CONNECTIONS_PER_IP for good.
-    if (!upgraded) connections.release(ip);
+    if (!upgraded) this.options.connections.release(ip);
   }
 
-  private onConnection(ws: WebSocket, request: IncomingMessage, url: URL, encoding: Encoding, ip: string): void {
+  private scheduleAdmissions(): void {
+    if (this.admissionTimer !== undefined) return;
+    const inMs = this.admission.nextDueInMs(performance.now());
+    if (inMs !== undefined) this.admissionTimer = setTimeout(this.admitDue, Math.max(ADMISSION_TICK_MS, inMs));
+  }
+
+  /** Admits the waiting upgrades whose turn has come; those that waited too long get 503 and retry. */
+  private admitWaiting(): void {
+    this.admissionTimer = undefined;
+    const admitted: WaitingUpgrade[] = [];
+    const expired: WaitingUpgrade[] = [];
+    this.admission.takeDue(performance.now(), admitted, expired);
+    this.options.services.metrics.admissionQueued = this.admission.queued;
+    for (const waiting of expired) this.refuseWaiting(waiting, 'admission_timeout', 'too many connections arriving at once; retry shortly');
+    for (const waiting of admitted) {
+      waiting.socket.off('error', ignoreSocketError);
+      // The client gave up while it waited.
+      if (waiting.socket.destroyed) this.options.connections.release(waiting.ip);
+      else this.upgrade(waiting);
+    }
+    this.scheduleAdmissions();
+  }
+
+  /** Refuses an upgrade that holds a connection slot (503: a balancer or the client retries). */
+  private refuseWaiting(waiting: WaitingUpgrade, reason: RejectionReason, body: string): void {
+    this.options.connections.release(waiting.ip);
+    this.options.services.metrics.reject(reason);
+    if (!waiting.socket.destroyed) refuse(waiting.socket, 503, 'Service Unavailable', body);
+  }
+
+  private onConnection(ws: WebSocket, socket: Duplex, request: IncomingMessage, url: URL, encoding: Encoding, ip: string): void {
     const { services, origins, allowAnonymous } = this.options;
-    const session = new ClientSession(newSessionId(), new WebSocketTransport(ws), encoding, services, Date.now(), ip);
+    const session = new ClientSession(newSessionId(), new WebSocketTransport(ws, socket), encoding, services, Date.now(), ip);
     this.sessions.add(session);
     // Module-level listeners reach their session through a symbol: no closures per connection.
-    const socket = ws as SessionSocket;
-    socket[SESSION] = session;
-    socket[SERVER] = this;
+    const sessionSocket = ws as SessionSocket;
+    sessionSocket[SESSION] = session;
+    sessionSocket[SERVER] = this;
     ws.on('message', onSocketMessage);
     ws.on('pong', onSocketPong);
     ws.on('ping', onSocketPing);
@@ -357,8 +426,16 @@ function onSocketClose(this: WebSocket): void {
 }
 
 function refuse(socket: Duplex, status: number, statusText: string, body: string): void {
+  socket.on('error', ignoreSocketError);
   socket.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${status === 503 ? 'Retry-After: 1\r\n' : ''}\r\n${body}`);
 }
+
+/**
+ * For a socket nobody else listens on yet (waiting for admission) or any more (refused): after 'upgrade' Node
+ * leaves it without an 'error' listener, and a reset would otherwise be an uncaught exception. A waiting one
+ * is released when its turn comes or it expires.
+ */
+function ignoreSocketError(): void {}
 
 function newSessionId(): string {
   return randomBytes(8).toString('hex');

@@ -1,7 +1,8 @@
 import type { Bus } from '@tickwire/bus';
 import type { Logger, Registry } from '@tickwire/runtime';
-import { ConnectionLimiter, type OriginPolicy, type TierPolicy, type TokenVerifier } from './access';
+import { ConnectionLimiter, type AdmissionPacerOptions, type OriginPolicy, type TierPolicy, type TokenVerifier } from './access';
 import type { SessionLimits } from './client-session';
+import { DEFAULT_ADMISSION } from './edge-defaults';
 import { EdgeMetrics } from './edge-metrics';
 import { EdgeServer, type SnapshotQueries } from './edge-server';
 import { MarketInterest } from './market-interest';
@@ -28,6 +29,8 @@ export interface EdgeServiceOptions {
   readonly logger: Logger;
   /** A directory served on the client port (`GET /` = its index.html), e.g. the dashboard's build. */
   readonly staticDir?: string;
+  /** WebSocket admission pacing; `DEFAULT_ADMISSION` when not given. */
+  readonly admission?: AdmissionPacerOptions;
 }
 
 export interface EdgeService {
@@ -54,6 +57,7 @@ export async function startEdge(options: EdgeServiceOptions): Promise<EdgeServic
     connections: new ConnectionLimiter({ maxPerIp: options.maxConnectionsPerIp, maxTotal: options.maxConnections }),
     allowAnonymous: options.verifier.allowsAnonymous,
     staticSite,
+    admission: options.admission ?? DEFAULT_ADMISSION,
   });
   const address = await server.listen();
   let stopped: Promise<void> | undefined;

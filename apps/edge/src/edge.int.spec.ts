@@ -407,3 +407,108 @@ describe('edge backpressure and drain', () => {
     await stopping;
   });
 });
+
+/** What the edge answers a raw upgrade: the status line (the socket stays open on 101 until `close`). */
+interface UpgradeAnswer {
+  readonly status: number;
+  readonly text: string;
+  readonly atMs: number;
+  close(): void;
+}
+
+function rawUpgrade(h: Harness, token: string): { answer: Promise<UpgradeAnswer>; destroy(): void } {
+  const started = performance.now();
+  const socket = connect({ host: '127.0.0.1', port: Number(new URL(h.url).port) }, () => {
+    socket.write(`GET /v1/stream?token=${token} HTTP/1.1\r\nHost: edge\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tickwire.v1.json\r\n\r\n`);
+  });
+  const answer = new Promise<UpgradeAnswer>((resolve, reject) => {
+    let text = '';
+    const done = (): void => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text, atMs: performance.now() - started, close: () => socket.destroy() });
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n')) done();
+    });
+    socket.on('close', done);
+    socket.on('error', reject);
+  });
+  return { answer, destroy: () => socket.destroy() };
+}
+
+async function rejections(h: Harness, reason: string): Promise<number> {
+  return (await h.edge.metrics.rejections.get()).values.find((v) => v.labels['reason'] === reason)?.value ?? 0;
+}
+
+describe('edge admission pacing', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('a burst past the rate waits its turn in order; past the queue, or waiting too long, it gets 503 with Retry-After; counted; every slot comes back', async () => {
+    // 1/s after a burst of 2; 3 may wait, for at most 1.2 s.
+    h = await startHarness({ admission: { ratePerSec: 1, burst: 2, maxQueued: 3, maxWaitMs: 1_200 } });
+    const token = await h.token();
+    const attempts = Array.from({ length: 10 }, () => rawUpgrade(h, token));
+    const answers = await Promise.all(attempts.map((a) => a.answer));
+    const opened = answers.filter((a) => a.status === 101);
+    const refused = answers.filter((a) => a.status === 503);
+    expect(opened.length + refused.length).toBe(10);
+    for (const r of refused) expect(r.text).toMatch(/Retry-After: 1\r\n[\s\S]*too many connections arriving at once/);
+    const full = await rejections(h, 'admission_queue_full');
+    const timedOut = await rejections(h, 'admission_timeout');
+    // The 2 of the burst at once, 3 queued, 5 refused at once. Of the 3 waiting, the first gets the token at
+    // ~1 s, the other two time out at 1.2 s (a token comes every second). A machine too busy to fire the 1 s
+    // timer before 1.2 s admits none of them: the order and the counts hold either way.
+    expect(full).toBe(5);
+    expect(opened.length).toBeGreaterThanOrEqual(2);
+    expect(opened.length).toBeLessThanOrEqual(3);
+    expect(timedOut).toBe(5 - opened.length);
+    expect(opened.filter((a) => a.atMs >= 900).length).toBe(opened.length - 2);
+    expect(h.edge.metrics.admissionQueued).toBe(0);
+    expect(h.edge.metrics.connections).toBe(opened.length);
+    for (const a of opened) a.close();
+    // Every slot is free again: the per-process limit's count returns to zero.
+    await until(() => h.edge.server['options'].connections.count === 0);
+  });
+
+  it('a client that gives up while it waits gives its address slot back', async () => {
+    h = await startHarness({ maxConnectionsPerIp: 3, admission: { ratePerSec: 2, burst: 1, maxQueued: 10, maxWaitMs: 10_000 } });
+    const token = await h.token();
+    const first = await rawUpgrade(h, token).answer;
+    expect(first.status).toBe(101);
+    // Two wait, then hang up before their turn.
+    const quitters = [rawUpgrade(h, token), rawUpgrade(h, token)];
+    await until(() => h.edge.metrics.admissionQueued === 2);
+    for (const q of quitters) q.destroy();
+    // Their turns come (2/s) and their slots go back: then two more from the same address get in.
+    await until(() => h.edge.metrics.admissionQueued === 0);
+    const next = [rawUpgrade(h, token), rawUpgrade(h, token)];
+    expect((await Promise.all(next.map((n) => n.answer))).map((a) => a.status)).toEqual([101, 101]);
+    // The address is at its limit of 3 again: one more gets the per-address 503, not a place in the queue.
+    expect((await rawUpgrade(h, token).answer).status).toBe(503);
+    expect(await rejections(h, 'per_ip_limit')).toBe(1);
+    expect(await rejections(h, 'admission_timeout')).toBe(0);
+  });
+
+  it('draining answers whoever still waits with 503 at once', async () => {
+    h = await startHarness({ admission: { ratePerSec: 0.01, burst: 1, maxQueued: 10, maxWaitMs: 30_000 } });
+    const token = await h.token();
+    const first = await rawUpgrade(h, token).answer;
+    expect(first.status).toBe(101);
+    const waiting = [rawUpgrade(h, token), rawUpgrade(h, token)];
+    await until(() => h.edge.metrics.admissionQueued === 2);
+    h.edge.server.stopAccepting();
+    for (const answer of await Promise.all(waiting.map((w) => w.answer))) expect(answer).toMatchObject({ status: 503, text: expect.stringContaining('server draining') });
+    expect(h.edge.metrics.admissionQueued).toBe(0);
+    expect(await rejections(h, 'draining')).toBe(2);
+    first.close();
+  });
+});
+
+async function until(condition: () => boolean, limitMs = 5_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${limitMs} ms: ${condition.toString()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { SessionTransport } from './client-session';
 import { CLOSE_GRACE_MS } from './websocket-transport';
+import type { EncodedMessage, Encoding } from './wire-encoding';
 
 const DATA = Buffer.from('data: ');
 const END = Buffer.from('\n\n');
@@ -19,6 +20,10 @@ export class SseTransport implements SessionTransport {
 
   get bufferedAmount(): number {
     return this.response.writableLength;
+  }
+
+  sendShared(message: EncodedMessage, encoding: Encoding): void {
+    this.send(message.bytes(encoding));
   }
 
   send(payload: Uint8Array): void {

@@ -1,4 +1,5 @@
 import { concatBatch, concatJsonBatchBytes, encodeServerJson, encodeServerMessage, JSON_SUBPROTOCOL, PROTO_SUBPROTOCOL, type ServerMessage } from '@tickwire/protocol';
+import { websocketFrame } from './websocket-frame';
 
 /** How a connection's messages are written: the JSON or the protobuf subprotocol. Indexes per-encoding caches. */
 export const Encoding = { JSON: 0, PROTO: 1 } as const;
@@ -18,11 +19,19 @@ export function encodeServerPiece(message: ServerMessage, encoding: Encoding): U
   return encoding === Encoding.PROTO ? encodeServerMessage(message) : Buffer.from(encodeServerJson(message));
 }
 
-/** The payload of one WebSocket frame: the piece itself, or a batch built by concatenating the pieces. */
-export function framePieces(pieces: readonly Uint8Array[], encoding: Encoding): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  return encoding === Encoding.PROTO ? concatBatch(pieces) : concatJsonBatchBytes(pieces);
+/** The payload of one frame carrying several messages: a batch built by concatenating their encoded bytes. */
+export function batchPayload(pieces: readonly EncodedMessage[], encoding: Encoding): Uint8Array {
+  const bytes = batchScratch;
+  for (let i = 0; i < pieces.length; i++) bytes.push(pieces[i]!.bytes(encoding));
+  try {
+    return encoding === Encoding.PROTO ? concatBatch(bytes) : concatJsonBatchBytes(bytes);
+  } finally {
+    bytes.length = 0;
+  }
 }
+
+/** Reused by every batch: the event loop builds one frame at a time. */
+const batchScratch: Uint8Array[] = [];
 
 /**
  * A server message encoded at most once per encoding, on first use: one instance is shared by every
@@ -31,11 +40,32 @@ export function framePieces(pieces: readonly Uint8Array[], encoding: Encoding): 
 export class EncodedMessage {
   private json: Uint8Array | undefined;
   private proto: Uint8Array | undefined;
+  private jsonFrame: Buffer | undefined;
+  private protoFrame: Buffer | undefined;
 
   constructor(readonly message: ServerMessage) {}
 
   bytes(encoding: Encoding): Uint8Array {
     if (encoding === Encoding.PROTO) return (this.proto ??= encodeServerPiece(this.message, Encoding.PROTO));
     return (this.json ??= encodeServerPiece(this.message, Encoding.JSON));
+  }
+
+  /**
+   * The message as one WebSocket frame (binary for protobuf, text for JSON), framed at most once per
+   * encoding. The encoded bytes become a view into the frame, so the message is held once, not twice.
+   */
+  websocketFrame(encoding: Encoding): Buffer {
+    if (encoding === Encoding.PROTO) {
+      if (this.protoFrame === undefined) {
+        const frame = (this.protoFrame = websocketFrame(this.bytes(Encoding.PROTO), true, true));
+        this.proto = frame.subarray(frame.length - this.proto!.length);
+      }
+      return this.protoFrame;
+    }
+    if (this.jsonFrame === undefined) {
+      const frame = (this.jsonFrame = websocketFrame(this.bytes(Encoding.JSON), false, true));
+      this.json = frame.subarray(frame.length - this.json!.length);
+    }
+    return this.jsonFrame;
   }
 }

@@ -4,7 +4,7 @@ import { MarketUpdate, SubscriptionMode, tickSubjectForSymbol, UPDATE_FIELDS_ALL
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { SnapshotClient, startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { MemorySnapshotStore } from '@tickwire/store';
-import { OriginPolicy, parseTierPolicies, TokenVerifier } from '../src/access';
+import { OriginPolicy, parseTierPolicies, TokenVerifier, type AdmissionPacerOptions } from '../src/access';
 import type { SessionLimits } from '../src/client-session';
 import { DEFAULT_EDGE_LIMITS } from '../src/edge-defaults';
 import { startEdge, type EdgeService } from '../src/edge-service';
@@ -35,6 +35,7 @@ export interface HarnessOptions {
   readonly tiers?: string;
   readonly tickMs?: number;
   readonly behindCheckMs?: number;
+  readonly admission?: AdmissionPacerOptions;
 }
 
 /** A whole edge in-process on real sockets: in-memory bus, a real gRPC snapshot service over an in-memory store. */
@@ -64,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tickMs: options.tickMs ?? 100,
     registry: createMetrics({ service: 'edge-test', defaultMetrics: false }),
     logger,
+    ...(options.admission === undefined ? {} : { admission: options.admission }),
   });
   const states = new Map<string, MarketUpdate>();
   const harness: Harness = {

@@ -29,8 +29,8 @@ const SERVED_WITHIN_MS = 20_000;
 /** The storm windows' latency rule: p99 <= max(2 x baseline p99, baseline p99 + this); 1.2 s was seen on a busy machine. */
 const STORM_LATENCY_FLOOR_MS = 3_000;
 /** The edge's refusal reasons that answer 503 (a balancer or the SDK retries): the only ones a storm may cause. */
-const DOCUMENTED_REFUSALS = new Set(['per_ip_limit', 'process_limit', 'draining']);
-const REFUSAL_REASONS = ['auth_required', 'auth_failed', 'token_expired', 'auth_timeout', 'origin', 'subprotocol', 'per_ip_limit', 'process_limit', 'draining', 'message_too_big', 'invalid_messages', 'rate_limited', 'too_many_subscriptions', 'slow_consumer', 'idle_timeout'];
+const DOCUMENTED_REFUSALS = new Set(['per_ip_limit', 'process_limit', 'admission_queue_full', 'admission_timeout', 'draining']);
+const REFUSAL_REASONS = ['auth_required', 'auth_failed', 'token_expired', 'auth_timeout', 'origin', 'subprotocol', 'per_ip_limit', 'process_limit', 'admission_queue_full', 'admission_timeout', 'draining', 'message_too_big', 'invalid_messages', 'rate_limited', 'too_many_subscriptions', 'slow_consumer', 'idle_timeout'];
 
 function merged(replies: readonly Extract<StormReply, { refusals: unknown }>[]): Record<string, number> {
   const out: Record<string, number> = {};

@@ -1,0 +1,103 @@
+import { EdgeError } from './errors';
+import { MessageRateLimiter } from './message-rate-limiter';
+
+export interface AdmissionPacerOptions {
+  /** Sustained admissions per second. */
+  readonly ratePerSec: number;
+  /** Admissions that may go at once after a quiet period. */
+  readonly burst: number;
+  /** Most waiting at once; more are refused ('full'). 0 = no queue: over the rate is refused at once. */
+  readonly maxQueued: number;
+  /** Longest an item may wait; older ones expire instead of being admitted late. */
+  readonly maxWaitMs: number;
+}
+
+export type AdmissionVerdict = 'admit' | 'queued' | 'full';
+
+/**
+ * Paces admissions (new WebSocket connections) to a sustained rate so that a reconnect storm is spread over
+ * seconds instead of landing on the event loop at once, where it would delay every connected client's
+ * updates. A token bucket (the same one that limits a connection's messages) in front of a bounded FIFO with a
+ * wait limit: first come, first admitted; nobody passes the queue. Pure: time comes in as `nowMs`, the caller
+ * owns the timer (`nextDueInMs`) and what admitting or refusing means.
+ */
+export class AdmissionPacer<T> {
+  private readonly bucket: MessageRateLimiter;
+  private readonly ratePerMs: number;
+  private readonly maxQueued: number;
+  private readonly maxWaitMs: number;
+  private items: T[] = [];
+  private since: number[] = [];
+  private head = 0;
+
+  constructor(options: AdmissionPacerOptions) {
+    if (!(Number.isInteger(options.maxQueued) && options.maxQueued >= 0)) throw new EdgeError('EDGE_ERR_LIMIT_OPTION', `maxQueued must be a whole number >= 0, got ${String(options.maxQueued)}`);
+    if (!(Number.isFinite(options.maxWaitMs) && options.maxWaitMs > 0)) throw new EdgeError('EDGE_ERR_LIMIT_OPTION', `maxWaitMs must be a number > 0, got ${String(options.maxWaitMs)}`);
+    this.bucket = new MessageRateLimiter({ ratePerSec: options.ratePerSec, burst: options.burst });
+    this.ratePerMs = options.ratePerSec / 1000;
+    this.maxQueued = options.maxQueued;
+    this.maxWaitMs = options.maxWaitMs;
+  }
+
+  /** Items waiting. */
+  get queued(): number {
+    return this.items.length - this.head;
+  }
+
+  /** 'admit': go now; 'queued': wait for `takeDue`; 'full': refuse (nothing was kept). */
+  offer(item: T, nowMs: number): AdmissionVerdict {
+    if (this.queued === 0 && this.bucket.tryTake(nowMs)) return 'admit';
+    if (this.queued >= this.maxQueued) return 'full';
+    this.items.push(item);
+    this.since.push(nowMs);
+    return 'queued';
+  }
+
+  /** Moves the items whose turn has come to `admitted` and those that waited too long to `expired`, oldest first. */
+  takeDue(nowMs: number, admitted: T[], expired: T[]): void {
+    while (this.head < this.items.length) {
+      if (nowMs - this.since[this.head]! > this.maxWaitMs) expired.push(this.shift());
+      else if (this.bucket.tryTake(nowMs)) admitted.push(this.shift());
+      else break;
+    }
+    this.compact();
+  }
+
+  /** How long until `takeDue` has something to do: a token for the oldest item, or its deadline. Undefined when none waits. */
+  nextDueInMs(nowMs: number): number | undefined {
+    if (this.queued === 0) return undefined;
+    const tokenInMs = Math.ceil((1 - this.bucket.available(nowMs)) / this.ratePerMs);
+    const deadlineInMs = this.since[this.head]! + this.maxWaitMs + 1 - nowMs;
+    return Math.max(0, Math.min(tokenInMs, deadlineInMs));
+  }
+
+  /** Every waiting item, oldest first; the queue is empty afterwards (to refuse them all when draining). */
+  takeAll(): T[] {
+    const all = this.items.slice(this.head);
+    this.items = [];
+    this.since = [];
+    this.head = 0;
+    return all;
+  }
+
+  private shift(): T {
+    const item = this.items[this.head]!;
+    // Not kept alive by the array until the next compaction.
+    (this.items as (T | undefined)[])[this.head] = undefined;
+    this.head++;
+    return item;
+  }
+
+  /** Drops the consumed front once it is most of the array, so the queue's memory follows what waits. */
+  private compact(): void {
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.since.length = 0;
+      this.head = 0;
+    } else if (this.head > 1_024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.since = this.since.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
