@@ -1,8 +1,8 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { Instrument, instrumentSubject, shardOf, SubscriptionMode, type MarketUpdate } from '@tickwire/protocol';
-import { SnapshotClientError, type SnapshotClient } from '@tickwire/snapshot-grpc';
+import { SnapshotClientError } from '@tickwire/snapshot-grpc';
 import { eventually, readyz, startNats, startRedisCluster, syntheticTick, type RedisCluster, type TestServer } from '@tickwire/testing';
-import { publishTicks, SnapshotProcesses } from './snapshot-processes';
+import { expectServedAt, publishTicks, SnapshotProcesses } from './snapshot-processes';
 
 const SHARD_COUNT = 4;
 const SYMBOLS = Array.from({ length: 30 }, (_, i) => `CL${i}`).concat(['BRK.B']);
@@ -25,13 +25,6 @@ describe('snapshot service (process) on a 3-master Redis Cluster: ticks in over 
   const snapshots = new SnapshotProcesses(SHARD_COUNT);
 
   const publishUpTo = (from: number, to: number): Promise<void> => publishTicks(publisher, SHARD_COUNT, SYMBOLS, from, to, update);
-
-  const expectAt = async (client: SnapshotClient, seqOf: (symbol: string) => number): Promise<void> => {
-    const response = await client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
-    expect(response.unknownSymbols).toEqual([]);
-    expect(response.snapshots.map((s) => `${s.symbol}@${s.seq}`)).toEqual(SYMBOLS.map((symbol) => `${symbol}@${seqOf(symbol)}`));
-    expect(response.snapshots).toEqual(SYMBOLS.map((symbol) => expectedSnapshot(symbol, seqOf(symbol))));
-  };
 
   beforeAll(async () => {
     [nats, cluster] = await Promise.all([startNats(), startRedisCluster()]);
@@ -69,7 +62,7 @@ describe('snapshot service (process) on a 3-master Redis Cluster: ticks in over 
     await publishUpTo(1, 50);
     for (const symbol of SYMBOLS) publisher.publish(instrumentSubject(shardOf(symbol, SHARD_COUNT)), Instrument.encode(Instrument.fromPartial({ symbol, locate: 1 + SYMBOLS.indexOf(symbol), shard: shardOf(symbol, SHARD_COUNT) })).finish());
     await publisher.flush();
-    await eventually(() => expectAt(client, () => 50), 'every symbol at seq 50');
+    await eventually(() => expectServedAt(client, SYMBOLS, 50, expectedSnapshot), 'every symbol at seq 50');
     const mixed = await client.getSnapshots(['CL7', 'NOPE', 'BRK.B', 'CL0'], SubscriptionMode.LTP);
     expect(mixed.snapshots.map((s) => s.symbol)).toEqual(['CL7', 'BRK.B', 'CL0']);
     expect(mixed.unknownSymbols).toEqual(['NOPE']);
@@ -92,7 +85,7 @@ describe('snapshot service (process) on a 3-master Redis Cluster: ticks in over 
     // 3. Back, empty: the service writes its newest state again, so every symbol, on every master, is at 60.
     await cluster.restartNode(lost);
     await eventually(async () => expect((await readyz(app)).status).toBe(200), '/readyz to recover', 40_000);
-    await eventually(() => expectAt(client, () => 60), 'every symbol at seq 60 after the master came back', 40_000);
+    await eventually(() => expectServedAt(client, SYMBOLS, 60, expectedSnapshot), 'every symbol at seq 60 after the master came back', 40_000);
     expect(app.lines.some((l) => l.event === 'store.recovered')).toBe(true);
     expect(await client.checkHealth()).toBe('SERVING');
     expect(await app.stop()).toBe(0);

@@ -1,5 +1,5 @@
 import type { NatsBus } from '@tickwire/bus';
-import { MarketUpdate, tickSubjectForSymbol } from '@tickwire/protocol';
+import { MarketUpdate, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
 import { ServiceProcess } from '@tickwire/testing';
 
@@ -55,4 +55,12 @@ export class SnapshotProcesses {
 export async function publishTicks(publisher: NatsBus, shardCount: number, symbols: readonly string[], from: number, to: number, update: (symbol: string, seq: number) => MarketUpdate): Promise<void> {
   for (let seq = from; seq <= to; seq += 1) for (const symbol of symbols) publisher.publish(tickSubjectForSymbol(symbol, shardCount), MarketUpdate.encode(update(symbol, seq)).finish());
   await publisher.flush();
+}
+
+/** GetSnapshots(FULL) of `symbols` answers each, in order, at `seq` and exactly as `expected(symbol, seq)`; none unknown. */
+export async function expectServedAt(client: SnapshotClient, symbols: readonly string[], seq: number, expected: (symbol: string, seq: number) => MarketUpdate): Promise<void> {
+  const response = await client.getSnapshots([...symbols], SubscriptionMode.FULL);
+  expect(response.unknownSymbols).toEqual([]);
+  expect(response.snapshots.map((s) => `${s.symbol}@${s.seq}`)).toEqual(symbols.map((symbol) => `${symbol}@${seq}`));
+  expect(response.snapshots).toEqual(symbols.map((symbol) => expected(symbol, seq)));
 }

@@ -1,9 +1,9 @@
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { Candle, Instrument, instrumentSubject, MarketUpdate, shardOf, SubscriptionMode } from '@tickwire/protocol';
-import { SnapshotClientError, type SnapshotClient } from '@tickwire/snapshot-grpc';
+import { SnapshotClientError } from '@tickwire/snapshot-grpc';
 import { createRedisStore } from '@tickwire/store';
 import { eventually, readyz, startNats, startRedis, type TestServer, SYNTHETIC_EPOCH, syntheticTick } from '@tickwire/testing';
-import { publishTicks, SnapshotProcesses, type SnapshotUnderTest } from './snapshot-processes';
+import { expectServedAt, publishTicks, SnapshotProcesses, type SnapshotUnderTest } from './snapshot-processes';
 
 const SHARD_COUNT = 4;
 const SYMBOLS = Array.from({ length: 40 }, (_, i) => `SYM${i}`).concat(['BRK.B']);
@@ -32,13 +32,6 @@ describe('snapshot service (process) with real NATS and Redis: latest state, Red
 
   const publishUpTo = (from: number, to: number, symbols: readonly string[] = SYMBOLS): Promise<void> => publishTicks(publisher, SHARD_COUNT, symbols, from, to, update);
 
-  const expectAllAt = async (client: SnapshotClient, seq: number): Promise<void> => {
-    const response = await client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
-    expect(response.unknownSymbols).toEqual([]);
-    expect(response.snapshots.map((s) => `${s.symbol}@${s.seq}`)).toEqual(SYMBOLS.map((symbol) => `${symbol}@${seq}`));
-    expect(response.snapshots).toEqual(SYMBOLS.map((symbol) => expectedSnapshot(symbol, seq)));
-  };
-
   beforeAll(async () => {
     [nats, redis] = await Promise.all([startNats(), startRedis()]);
     process.stdout.write(`snapshot e2e: nats via ${nats.backend} at ${nats.url}, redis via ${redis.backend} at ${redis.url}\n`);
@@ -59,7 +52,7 @@ describe('snapshot service (process) with real NATS and Redis: latest state, Red
     await publishUpTo(1, 200);
     for (const symbol of SYMBOLS) publisher.publish(instrumentSubject(shardOf(symbol, SHARD_COUNT)), Instrument.encode(Instrument.fromPartial({ symbol, locate: 1 + SYMBOLS.indexOf(symbol), roundLotSize: 100, shard: shardOf(symbol, SHARD_COUNT) })).finish());
     await publisher.flush();
-    await eventually(() => expectAllAt(client, 200), 'every symbol at seq 200');
+    await eventually(() => expectServedAt(client, SYMBOLS, 200, expectedSnapshot), 'every symbol at seq 200');
     await eventually(async () => expect((await client.listInstruments('', 1_000)).map((i) => i.symbol)).toEqual([...SYMBOLS].sort()), 'the instrument directory');
     expect((await client.getSnapshots(['SYM1', 'NOPE'], SubscriptionMode.LTP)).unknownSymbols).toEqual(['NOPE']);
     // Candles: 200 prints, one per update, 50 per minute from 09:30 (seq 1-49 in the first minute).
