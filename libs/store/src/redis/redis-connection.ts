@@ -24,7 +24,7 @@ export interface RedisConnectionOptions {
  * parallel, the replies put back in request order. `PING` goes to every master.
  */
 export interface RedisConnection {
-  /** For error messages: the URL, or `cluster <seeds>`. */
+  /** For error messages and logs: the URL without its credentials, or `cluster <seeds>`. */
   readonly target: string;
   readonly isReady: boolean;
   send(key: RedisArg | undefined, args: RedisArg[]): Promise<Reply>;
@@ -57,7 +57,7 @@ function singleConnection(url: string, socket: SocketOptions): RedisConnection {
   const client = createClient({ url, disableOfflineQueue: true, socket });
   client.on('error', ignore);
   return {
-    target: url,
+    target: url.replace(/\/\/[^/@]*@/, '//***@'),
     get isReady() {
       return client.isReady;
     },

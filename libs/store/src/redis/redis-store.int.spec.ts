@@ -87,12 +87,15 @@ describe('Redis store: outage and recovery against a real server', () => {
     await expect(store.getCandles('MSFT', 0n, 120_000_000_000n)).resolves.toHaveLength(1);
   });
 
-  it('fails createRedisStore with STORE_ERR_UNAVAILABLE when nothing listens, within connectTimeoutMs', async () => {
+  it('fails createRedisStore with STORE_ERR_UNAVAILABLE when nothing listens, within connectTimeoutMs, naming the server but not its password', async () => {
     await server.stop();
     try {
-      const outcome = await settleWithin(createRedisStore({ url: server.url, connectTimeoutMs: 1_000 }), 10_000);
+      const outcome = await settleWithin(createRedisStore({ url: server.url.replace('redis://', 'redis://app:s3cret@'), connectTimeoutMs: 1_000 }), 10_000);
       expect(outcome.ok).toBe(false);
-      if (!outcome.ok) expect(outcome.error).toMatchObject({ code: 'STORE_ERR_UNAVAILABLE' });
+      if (!outcome.ok) {
+        expect(outcome.error).toMatchObject({ code: 'STORE_ERR_UNAVAILABLE', message: expect.stringContaining(`redis://***@127.0.0.1:${server.port}`) });
+        expect((outcome.error as Error).message).not.toContain('s3cret');
+      }
     } finally {
       await server.start();
     }
