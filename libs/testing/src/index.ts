@@ -29,3 +29,4 @@ export { eventually, settleWithin } from './eventually';
 export { readyz } from './readyz';
 export { NATS_CLUSTER_CONFIG, NatsCluster, type NatsClusterNode, type NatsNodeState } from './nats-cluster';
 export { exposedSeriesNames, PrometheusSamples } from './prometheus-samples';
+export { serveWorkerCommands, WorkerProcesses, type FailedReply, type Typed, type WorkerProcessesOptions } from './worker-processes';

@@ -2,6 +2,7 @@
 // any peer (the client protocol comes from `peer-clients.ts`), counts what arrives, drops and reconnects them
 // on command (a reconnect storm), and answers the coordinator over IPC. It exits with its parent.
 import WebSocket from 'ws';
+import { serveWorkerCommands } from '@tickwire/testing';
 import { sourceAddress } from './connection-plan';
 import { DeliveryTally } from './delivery-tally';
 import type { NatsProtocolParser } from './nats-protocol-parser';
@@ -233,11 +234,4 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
   }
 }
 
-process.on('message', (command: WorkerCommand) => {
-  handle(command).then(
-    (reply) => process.send!(reply),
-    (error: unknown) => process.send!({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),
-  );
-});
-// Never outlive the coordinator.
-process.on('disconnect', () => process.exit(0));
+serveWorkerCommands(handle);

@@ -1,3 +1,4 @@
+import type { FailedReply } from '@tickwire/testing';
 import type { TallySnapshot } from './delivery-tally';
 import type { PeerProtocol, SubscriptionPlan } from './peer-clients';
 
@@ -77,4 +78,4 @@ export interface StormReply {
   readonly errors: readonly string[];
 }
 
-export type WorkerReply = OpenedReply | TallyReply | StormReply | { readonly type: 'closed' } | { readonly type: 'failed'; readonly error: string };
+export type WorkerReply = OpenedReply | TallyReply | StormReply | { readonly type: 'closed' } | FailedReply;

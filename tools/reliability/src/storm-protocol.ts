@@ -1,3 +1,5 @@
+import type { FailedReply } from '@tickwire/testing';
+
 /** Refusals a storm worker saw, by what the edge answered: `HTTP 503`, `close 4200`, `ECONNRESET`, `timed out`, ... */
 export type Refusals = Record<string, number>;
 
@@ -50,4 +52,4 @@ export type StormReply =
       readonly refusals: number;
     }
   | { readonly type: 'closed' }
-  | { readonly type: 'failed'; readonly error: string };
+  | FailedReply;

@@ -3,7 +3,8 @@
 // and every refusal by what the edge answered; it also runs subscription churners. It runs outside the test
 // process so that the load's own CPU does not show up in the healthy clients' latency, and exits with its parent.
 import WebSocket from 'ws';
-import { EdgeTestClient, serverMessage } from '@tickwire/testing';
+import { backoffDelay } from '@tickwire/client';
+import { EdgeTestClient, serveWorkerCommands, serverMessage } from '@tickwire/testing';
 import { decodeServerMessage, encodeClientMessage, PROTO_SUBPROTOCOL, SubscriptionMode, SubscriptionResultCode, type ServerMessage } from '@tickwire/protocol';
 import type { StormCommand, StormReply, Refusals } from './storm-protocol';
 import { churn, SubscriptionChurner } from './subscription-churner';
@@ -119,7 +120,7 @@ async function storm(spreadMs: number, timeoutMs: number): Promise<StormReply> {
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       if (await connectOnce(client, Math.max(1, deadline - Date.now()))) return true;
       retries++;
-      await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+      await sleep(backoffDelay(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS, Math.random));
     }
     return false;
   };
@@ -170,10 +171,4 @@ async function handle(command: StormCommand): Promise<StormReply> {
   }
 }
 
-process.on('message', (command: StormCommand) => {
-  handle(command).then(
-    (reply) => process.send!(reply),
-    (error: unknown) => process.send!({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies StormReply),
-  );
-});
-process.on('disconnect', () => process.exit(0));
+serveWorkerCommands(handle);
