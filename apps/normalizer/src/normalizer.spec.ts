@@ -286,7 +286,13 @@ describe('Normalizer: reference data on md.instrument.<shard>', () => {
  * batches are skipped on that pass, as a consumer served by a replica still catching up skips what the
  * replica lacks.
  */
-function storedRawStream(bus: Bus, stored: readonly { shard: number; bytes: Uint8Array }[], hidden: (shard: number, index: number, pass: number) => boolean): Pick<Bus, 'publish' | 'subscribe'> & StreamReplay {
+function storedRawStream(
+  bus: Bus,
+  stored: readonly { shard: number; bytes: Uint8Array }[],
+  hidden: (shard: number, index: number, pass: number) => boolean,
+  /** How many batches before `index` to deliver again right after it: a replaced or rewound consumer starting early. */
+  again: (shard: number, index: number) => number = () => 0,
+): Pick<Bus, 'publish' | 'subscribe'> & StreamReplay {
   return {
     publish: (subject, data) => bus.publish(subject, data),
     subscribe: (subject, handler) => bus.subscribe(subject, handler),
@@ -306,6 +312,8 @@ function storedRawStream(bus: Bus, stored: readonly { shard: number; bytes: Uint
             before = current;
             current = i;
             handler(list[i]!.bytes, subject, undefined);
+            const repeat = again(shard, i);
+            for (let k = Math.max(0, i - repeat); repeat > 0 && k <= i; k++) handler(list[k]!.bytes, subject, undefined);
           }
           if (mine === generation && !caughtUp) {
             caughtUp = true;
@@ -339,7 +347,7 @@ describe('Normalizer: md.raw batches missing from a stream replay', () => {
   const shard = counts.indexOf(Math.max(...counts));
   const middle = Math.floor(counts[shard]! / 2);
 
-  async function replayWith(hidden: (shard: number, index: number, pass: number) => boolean) {
+  async function replayWith(hidden: (shard: number, index: number, pass: number) => boolean, again?: (shard: number, index: number) => number) {
     const broker = new InMemoryBroker();
     const timers = new FakeTimers();
     const updates: MarketUpdate[] = [];
@@ -347,7 +355,7 @@ describe('Normalizer: md.raw batches missing from a stream replay', () => {
     const events: { event?: string; attempt?: number }[] = [];
     const logger = createLogger({ service: 'normalizer', level: 'info', destination: { write: (line: string) => void events.push(JSON.parse(line)) } });
     const normalizer = startNormalizer(
-      storedRawStream(broker.connect(), batches, hidden),
+      storedRawStream(broker.connect(), batches, hidden, again),
       { shards: [0, 1, 2, 3], shardCount: SHARDS, maxUpdatesPerSec: MAX_PER_SEC, depthLevels: 5, epoch: 77n, nowUnixNs: () => BigInt(Math.round(timers.now * 1e6)), timers, rawStream: 'MD_RAW' },
       createMetrics({ service: 'normalizer', defaultMetrics: false }),
       logger,
@@ -367,6 +375,22 @@ describe('Normalizer: md.raw batches missing from a stream replay', () => {
     expect(rewound.updates.some((u) => u.stale)).toBe(false);
     for (const symbol of ['ALC', 'BOB', 'CHAR']) {
       const [a, b] = [whole, rewound].map((r) => r.normalizer.books.instrumentBySymbol(symbol)!);
+      expect({ symbol, ltp: b.ltp, volume: b.volume, vwap: b.vwap, bid: b.bids.bestPrice, ask: b.asks.bestPrice }).toEqual({ symbol, ltp: a.ltp, volume: a.volume, vwap: a.vwap, bid: a.bids.bestPrice, ask: a.asks.bestPrice });
+    }
+  });
+
+  it('batches delivered again (a consumer replaced while a rewind was under way starts early) are skipped as duplicates: nothing stale, nothing applied twice', async () => {
+    const whole = await replayWith(() => false);
+    const echoed = await replayWith(
+      () => false,
+      (s, i) => (s === shard && i === middle ? 3 : 0),
+    );
+    expect(echoed.events.filter((e) => e.event === 'books.stale')).toEqual([]);
+    expect(echoed.normalizer.staleCount).toBe(0);
+    expect(echoed.normalizer['metrics'].duplicateBatches).toBe(4);
+    expect(echoed.normalizer['metrics'].lostBatches).toBe(0);
+    for (const symbol of ['ALC', 'BOB', 'CHAR']) {
+      const [a, b] = [whole, echoed].map((r) => r.normalizer.books.instrumentBySymbol(symbol)!);
       expect({ symbol, ltp: b.ltp, volume: b.volume, vwap: b.vwap, bid: b.bids.bestPrice, ask: b.asks.bestPrice }).toEqual({ symbol, ltp: a.ltp, volume: a.volume, vwap: a.vwap, bid: a.bids.bestPrice, ask: a.asks.bestPrice });
     }
   });

@@ -379,18 +379,24 @@ export class Normalizer {
   };
 
   /**
-   * False when the batch is not to be applied now: batches are missing before it and the stream replay
-   * was asked for them again (a consumer served by a replica still catching up skips what that replica
+   * False when the batch is not to be applied now: it was applied already (delivered again), or batches
+   * are missing before it and the stream replay was asked for them again (a consumer served by a replica still catching up skips what that replica
    * lacks; a new consumer a moment later finds them). After `MAX_REWINDS_PER_GAP` tries the batches are
    * lost: the shard's books are marked stale and the batch is applied.
    */
   private checkBatchContinuity(shard: number, batch: RawBatch): boolean {
     const previous = this.lastBatch.get(shard);
+    if (previous && previous.epoch === batch.epoch && batch.batchSeq <= previous.batchSeq) {
+      // Delivered again: a replay consumer replaced (stalled) or rewound starts before what was applied.
+      // Its messages are all applied already; it says nothing about batches missing.
+      this.metrics.duplicateBatches++;
+      return false;
+    }
     if (previous && previous.epoch === batch.epoch && batch.batchSeq !== previous.batchSeq + 1n) {
       const missing = `md.raw batches ${previous.batchSeq + 1n}..${batch.batchSeq - 1n}`;
       const replay = this.replays.get(shard);
       const tries = this.rewinds.get(shard) ?? 0;
-      if (replay && batch.batchSeq > previous.batchSeq && tries < MAX_REWINDS_PER_GAP) {
+      if (replay && tries < MAX_REWINDS_PER_GAP) {
         this.rewinds.set(shard, tries + 1);
         this.metrics.rewinds++;
         this.logger.warn({ event: 'raw.rewind', shard, missing, attempt: tries + 1 }, `${missing} missing on shard ${shard}: asking the stream again`);
