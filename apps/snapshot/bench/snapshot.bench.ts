@@ -1,17 +1,23 @@
-// The snapshot service against a real local nats-server and redis-server:
-// 1. absorb: a publisher (a worker thread: its own core, its own NATS connection) sends full-state
-//    MarketUpdates for 8,000 symbols on md.tick as fast as NATS takes them; the service (this thread)
-//    absorbs them through the NATS bus adapter and writes coalesced snapshots to Redis every 250 ms.
-//    Reported: updates/s absorbed (first to last update received), Redis writes, coalescing ratio.
-// 2. read: GetSnapshots of 100 random symbols over loopback gRPC (SnapshotClient -> server -> Redis),
-//    one call at a time; p50/p99 latency.
-// For scale, in the same run: the same NATS path with a handler that does nothing (the bus's own
-// ceiling on this machine), the service's intake fed in-process (its own cost per update), and
-// GetSnapshots over an in-memory store (gRPC's share of the latency).
+// The snapshot service against a real local nats-server and redis-server, each side in its own process:
+// 1. absorb: a publisher process sends full-state MarketUpdates for 8,000 symbols on md.tick as fast as
+//    nats-server takes them; the service (this process) absorbs them through the NATS bus adapter and
+//    writes coalesced snapshots to Redis every 250 ms. Reported: updates/s absorbed (first to last update
+//    received), the service's CPU per update (this process, user + system: what one core can absorb
+//    without the publisher and nats-server sharing the machine), Redis writes, coalescing ratio.
+//    The publisher writes prepared `PUB` frames to a plain socket (see `publisher`): through nats.js it
+//    cost ~1.8 us of CPU per update, about as much as the service itself, on the same two cores, so
+//    it, not the service, set the rate.
+// 2. read: GetSnapshots of 100 random symbols over loopback gRPC from a client in another process
+//    (SnapshotClient, which decodes every snapshot: in this process its work delayed the server's),
+//    one call at a time, with the absorb load stopped; p50/p99/p99.9 and the server's CPU per call.
+// For scale, in the same run: the same NATS path with a handler that does nothing, the service's intake
+// fed in-process (its own cost per update), and GetSnapshots over an in-memory store (no Redis).
 // One scenario: `npm run bench -- snapshot [--quick] --json`.
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { connect as connectTcp } from 'node:net';
+import { loadavg } from 'node:os';
 import { median, printResult } from '@tickwire/bench-kit';
-import { connectNatsBus } from '@tickwire/bus';
+import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { MarketUpdate, SubscriptionMode, tickSubjectForSymbol, TradeKind, TradePrint } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { SnapshotClient, startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
@@ -31,10 +37,20 @@ const FLUSH_INTERVAL_MS = 250;
 /** Bound on one absorb run: a run that stalls (dropped messages) ends here. */
 const RUN_LIMIT_MS = 60_000;
 
-interface PublisherInput {
-  readonly natsUrl: string;
-  readonly epoch: number;
-  readonly updates: number;
+/** Updates per socket write of the publisher (~390 bytes each). */
+const PUBLISH_CHUNK_BYTES = 1 << 20;
+
+interface PublisherResult {
+  readonly publishedPerSec: number;
+  readonly bytesPerUpdate: number;
+}
+
+interface LatencySummary {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly samples: number;
 }
 
 /**
@@ -74,27 +90,60 @@ function patchVarint5(bytes: Uint8Array, at: number, value: number): void {
   bytes[at + 4] = Math.floor(value / 2 ** 28) & 0x7f;
 }
 
-async function publisher(input: PublisherInput): Promise<void> {
-  const bus = await connectNatsBus({ servers: input.natsUrl, name: 'bench-snapshot-publisher' });
+/**
+ * The load generator (its own process): the updates as NATS `PUB` frames written to a plain socket in
+ * 1 MiB chunks, honouring the socket's backpressure, then a PING whose PONG says nats-server has read
+ * everything. A frame is only `PUB <subject> <size>\r\n<payload>\r\n`, prepared per symbol; the
+ * service under test still receives through nats.js. Sends its rate on the IPC channel.
+ */
+async function publisher(natsUrl: string, epoch: number, updates: number): Promise<void> {
+  const url = new URL(natsUrl);
+  const socket = connectTcp(Number(url.port), url.hostname);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  let received = '';
+  const pong = new Promise<void>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      received = (received + chunk.toString('latin1')).slice(-4_096);
+      if (received.includes('-ERR')) reject(new Error(`nats-server refused the publisher: ${received.slice(received.indexOf('-ERR'), received.indexOf('-ERR') + 200)}`));
+      else if (received.includes('PONG')) resolve();
+    });
+    socket.once('error', reject);
+  });
+  socket.write('CONNECT {"verbose":false,"pedantic":false,"name":"bench-snapshot-publisher"}\r\n');
   const symbols = symbolNames();
-  const templates = symbols.map((symbol) => template(symbol, input.epoch));
-  const subjects = symbols.map((symbol) => tickSubjectForSymbol(symbol, SHARDS));
+  const templates = symbols.map((symbol) => template(symbol, epoch));
+  const heads = symbols.map((symbol, s) => Buffer.from(`PUB ${tickSubjectForSymbol(symbol, SHARDS)} ${templates[s]!.bytes.length}\r\n`, 'latin1'));
   const seqs = new Array<number>(SYMBOLS).fill(0);
-  for (let n = 0; n < input.updates; n += 1) {
+  let chunk = Buffer.allocUnsafe(PUBLISH_CHUNK_BYTES);
+  let at = 0;
+  const started = process.hrtime.bigint();
+  for (let n = 0; n < updates; n += 1) {
     const s = n % SYMBOLS;
     const t = templates[s]!;
-    // publish takes ownership of the bytes: a copy per update, as a normalizer's encoder would produce.
-    const bytes = t.bytes.slice();
+    const head = heads[s]!;
+    if (at + head.length + t.bytes.length + 2 > chunk.length) {
+      if (!socket.write(chunk.subarray(0, at))) await new Promise((resolve) => socket.once('drain', resolve));
+      chunk = Buffer.allocUnsafe(PUBLISH_CHUNK_BYTES);
+      at = 0;
+    }
     seqs[s]! += 1;
-    patchVarint5(bytes, t.seqAt, seqs[s]!);
-    patchVarint5(bytes, t.matchAt, n + 1);
-    bus.publish(subjects[s]!, bytes);
-    // Let the client write out what it has every so often (and keep its buffer bounded).
-    if (n % 20_000 === 19_999) await bus.flush();
+    patchVarint5(t.bytes, t.seqAt, seqs[s]!);
+    patchVarint5(t.bytes, t.matchAt, n + 1);
+    at += head.copy(chunk, at);
+    chunk.set(t.bytes, at);
+    at += t.bytes.length;
+    chunk[at++] = 0x0d;
+    chunk[at++] = 0x0a;
   }
-  await bus.flush();
-  await bus.close();
-  parentPort?.postMessage({ done: true, bytesPerUpdate: templates[0]!.bytes.length });
+  socket.write(chunk.subarray(0, at));
+  socket.write('PING\r\n');
+  await pong;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  socket.end();
+  process.send!({ publishedPerSec: updates / seconds, bytesPerUpdate: templates[0]!.bytes.length } satisfies PublisherResult);
 }
 
 function symbolNames(): string[] {
@@ -129,13 +178,29 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+function summarize(latenciesUs: number[]): LatencySummary {
+  latenciesUs.sort((a, b) => a - b);
+  return { p50: percentile(latenciesUs, 50), p99: percentile(latenciesUs, 99), p999: percentile(latenciesUs, 99.9), max: latenciesUs[latenciesUs.length - 1]!, samples: latenciesUs.length };
+}
+
+function cpuUs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
+
+const ms = (us: number): number => Number((us / 1e3).toFixed(3));
+
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const logger = createLogger({ service: 'snapshot', level: 'silent' });
   const store = await createRedisStore({ url: redis.url, keyPrefix: 'bench:' });
   const bus = await connectNatsBus({ servers: nats.url, name: 'bench-snapshot' });
   const rates: number[] = [];
+  const cpuPerUpdate: number[] = [];
   const noopRates: number[] = [];
+  const noopCpuPerUpdate: number[] = [];
+  const publisherRates: number[] = [];
   const intakeRates: number[] = [];
   let absorbed = 0;
   let writes = 0;
@@ -143,49 +208,72 @@ async function main(): Promise<void> {
   try {
     for (let run = 0; run < RUNS; run += 1) {
       intakeRates.push(intakeOnly(UPDATES));
-      noopRates.push(await absorbRun(nats.url, bus, run + 1, undefined));
+      let count = 0;
+      const counting = bus.subscribe('md.tick.>', () => void (count += 1));
+      const noop = await absorbRun(nats.url, bus, run + 1, () => count);
+      counting.unsubscribe();
+      noopRates.push(noop.rate);
+      noopCpuPerUpdate.push(noop.cpuUsPerUpdate);
       const service = startSnapshotService({ bus, store, shards: Array.from({ length: SHARDS }, (_, s) => s), shardCount: SHARDS, flushIntervalMs: FLUSH_INTERVAL_MS, logger, registry: createMetrics({ service: 'snapshot', defaultMetrics: false }) });
-      const rate = await absorbRun(nats.url, bus, run + 1, () => service.metrics.updatesIn + service.metrics.staleUpdates, (bytes) => (bytesPerUpdate = bytes));
+      const absorb = await absorbRun(nats.url, bus, run + 1, () => service.metrics.updatesIn + service.metrics.staleUpdates);
       service.unsubscribe();
       await service.drain();
       absorbed = service.metrics.updatesIn;
       writes = service.metrics.snapshotsWritten;
-      rates.push(rate);
+      bytesPerUpdate = absorb.bytesPerUpdate;
+      rates.push(absorb.rate);
+      cpuPerUpdate.push(absorb.cpuUsPerUpdate);
+      publisherRates.push(absorb.publishedPerSec);
       process.stderr.write(
-        `snapshot run ${run + 1}/${RUNS}: service over NATS ${(rate / 1e3).toFixed(0)}k updates/s (${absorbed}/${UPDATES} absorbed, ${writes} Redis writes, coalescing ${(absorbed / Math.max(1, writes)).toFixed(1)}:1); ` +
-          `NATS with a no-op handler ${(noopRates[run]! / 1e3).toFixed(0)}k msg/s; intake in-process ${(intakeRates[run]! / 1e6).toFixed(2)}M updates/s\n`,
+        `snapshot run ${run + 1}/${RUNS}: service over NATS ${(absorb.rate / 1e3).toFixed(0)}k updates/s, ${absorb.cpuUsPerUpdate.toFixed(2)} us CPU per update (${absorbed}/${UPDATES} absorbed, ${writes} Redis writes, coalescing ${(absorbed / Math.max(1, writes)).toFixed(1)}:1; publisher ${(absorb.publishedPerSec / 1e3).toFixed(0)}k/s); ` +
+          `NATS with a no-op handler ${(noop.rate / 1e3).toFixed(0)}k msg/s, ${noop.cpuUsPerUpdate.toFixed(2)} us CPU per message; intake in-process ${(intakeRates[run]! / 1e6).toFixed(2)}M updates/s; load average ${loadavg()[0]!.toFixed(2)}\n`,
       );
     }
 
     const symbols = symbolNames();
     const memory = new MemorySnapshotStore();
     await memory.putLatest((await store.getLatest(symbols)).flatMap((entry) => (entry ? [entry] : [])));
-    const reads = await readLatencies(store, symbols);
-    const memoryReads = await readLatencies(memory, symbols);
-    const full = reads.full;
-    const quote = reads.quote;
-    process.stderr.write(`GetSnapshots x${READ_BATCH} over Redis FULL: p50 ${full.p50.toFixed(0)} us, p99 ${full.p99.toFixed(0)} us; QUOTE: p50 ${quote.p50.toFixed(0)} us, p99 ${quote.p99.toFixed(0)} us; over memory FULL: p50 ${memoryReads.full.p50.toFixed(0)} us, p99 ${memoryReads.full.p99.toFixed(0)} us\n`);
+    const loadReads = loadavg()[0]!;
+    const full = await readLatencies(store, SubscriptionMode.FULL);
+    const quote = await readLatencies(store, SubscriptionMode.QUOTE);
+    const memoryFull = await readLatencies(memory, SubscriptionMode.FULL);
+    const line = (name: string, r: { latency: LatencySummary; serverCpuUsPerCall: number }): string =>
+      `${name}: p50 ${r.latency.p50.toFixed(0)} us, p99 ${r.latency.p99.toFixed(0)} us, p99.9 ${r.latency.p999.toFixed(0)} us, max ${r.latency.max.toFixed(0)} us over ${r.latency.samples} calls; server CPU ${r.serverCpuUsPerCall.toFixed(0)} us per call`;
+    process.stderr.write(`GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n`);
 
-    const rate = median(rates);
     printResult({
       scenario: 'snapshot',
       updates: UPDATES,
       symbols: SYMBOLS,
       runs: RUNS,
       bytesPerUpdate,
-      medianUpdatesPerSec: Math.round(rate),
+      medianUpdatesPerSec: Math.round(median(rates)),
+      medianServiceCpuUsPerUpdate: Number(median(cpuPerUpdate).toFixed(3)),
+      serviceUpdatesPerCoreSec: Math.round(1e6 / median(cpuPerUpdate)),
+      medianPublisherUpdatesPerSec: Math.round(median(publisherRates)),
       medianNatsNoopMsgsPerSec: Math.round(median(noopRates)),
+      medianNatsNoopCpuUsPerMsg: Number(median(noopCpuPerUpdate).toFixed(3)),
       medianIntakeUpdatesPerSec: Math.round(median(intakeRates)),
       updatesAbsorbedLastRun: absorbed,
       redisWritesLastRun: writes,
       coalescingRatio: Number((absorbed / Math.max(1, writes)).toFixed(1)),
       flushIntervalMs: FLUSH_INTERVAL_MS,
-      getSnapshots100P50Ms: Number((full.p50 / 1e3).toFixed(3)),
-      getSnapshots100P99Ms: Number((full.p99 / 1e3).toFixed(3)),
-      getSnapshots100QuoteP99Ms: Number((quote.p99 / 1e3).toFixed(3)),
-      getSnapshots100MemoryP50Ms: Number((memoryReads.full.p50 / 1e3).toFixed(3)),
-      getSnapshots100MemoryP99Ms: Number((memoryReads.full.p99 / 1e3).toFixed(3)),
+      getSnapshots100P50Ms: ms(full.latency.p50),
+      getSnapshots100P99Ms: ms(full.latency.p99),
+      getSnapshots100P999Ms: ms(full.latency.p999),
+      getSnapshots100MaxMs: ms(full.latency.max),
+      getSnapshots100ServerCpuUsPerCall: Math.round(full.serverCpuUsPerCall),
+      getSnapshots100QuoteP50Ms: ms(quote.latency.p50),
+      getSnapshots100QuoteP99Ms: ms(quote.latency.p99),
+      getSnapshots100QuoteP999Ms: ms(quote.latency.p999),
+      getSnapshots100QuoteServerCpuUsPerCall: Math.round(quote.serverCpuUsPerCall),
+      getSnapshots100MemoryP50Ms: ms(memoryFull.latency.p50),
+      getSnapshots100MemoryP99Ms: ms(memoryFull.latency.p99),
+      getSnapshots100MemoryP999Ms: ms(memoryFull.latency.p999),
       reads: READS,
+      readClient: 'another process',
+      readsDuringAbsorb: false,
+      loadAverage: [Number(loadBefore.toFixed(2)), Number(loadReads.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
       servers: nats.backend,
       node: process.version,
     });
@@ -196,83 +284,97 @@ async function main(): Promise<void> {
   }
 }
 
-/** GetSnapshots of READ_BATCH random symbols over loopback gRPC, one call at a time. */
-async function readLatencies(store: SnapshotStore, symbols: readonly string[]): Promise<{ full: { p50: number; p99: number }; quote: { p50: number; p99: number } }> {
+/** The reader (its own process): READS calls of READ_BATCH random symbols, one at a time, after READ_WARMUP. */
+async function reader(address: string, mode: SubscriptionMode): Promise<void> {
+  const client = new SnapshotClient(address);
+  const symbols = symbolNames();
+  let seed = 12_345;
+  const pick = (): string[] =>
+    Array.from({ length: READ_BATCH }, () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return symbols[seed % SYMBOLS]!;
+    });
+  const latencies: number[] = [];
+  for (let i = 0; i < READ_WARMUP + READS; i += 1) {
+    const batch = pick();
+    const t0 = process.hrtime.bigint();
+    const response = await client.getSnapshots(batch, mode);
+    const us = Number(process.hrtime.bigint() - t0) / 1e3;
+    if (response.snapshots.length !== READ_BATCH) throw new Error(`GetSnapshots returned ${response.snapshots.length} of ${READ_BATCH}`);
+    if (i === READ_WARMUP - 1) process.send!({ warm: true });
+    if (i >= READ_WARMUP) latencies.push(us);
+  }
+  client.close();
+  process.send!(summarize(latencies));
+}
+
+/** GetSnapshots latency over loopback gRPC: the server here, the client in a child process; with the server's CPU per measured call. */
+async function readLatencies(store: SnapshotStore, mode: SubscriptionMode): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number }> {
   const logger = createLogger({ service: 'snapshot', level: 'silent' });
   const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry: createMetrics({ service: 'snapshot', defaultMetrics: false }) });
-  const client = new SnapshotClient(server.address);
   try {
-    let seed = 12_345;
-    const pick = (): string[] =>
-      Array.from({ length: READ_BATCH }, () => {
-        seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
-        return symbols[seed % SYMBOLS]!;
+    const child = fork(__filename, ['--reader', server.address, String(mode), ...process.argv.slice(2)]);
+    let cpuFrom = process.cpuUsage();
+    const latency = await new Promise<LatencySummary>((resolve, reject) => {
+      child.on('message', (message: { warm?: true } & LatencySummary) => {
+        if (message.warm) cpuFrom = process.cpuUsage();
+        else resolve(message);
       });
-    const measure = async (mode: SubscriptionMode): Promise<{ p50: number; p99: number }> => {
-      const latencies: number[] = [];
-      for (let i = 0; i < READ_WARMUP + READS; i += 1) {
-        const batch = pick();
-        const t0 = process.hrtime.bigint();
-        const response = await client.getSnapshots(batch, mode);
-        const us = Number(process.hrtime.bigint() - t0) / 1e3;
-        if (response.snapshots.length !== READ_BATCH) throw new Error(`GetSnapshots returned ${response.snapshots.length} of ${READ_BATCH}`);
-        if (i >= READ_WARMUP) latencies.push(us);
-      }
-      latencies.sort((a, b) => a - b);
-      return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-    };
-    return { full: await measure(SubscriptionMode.FULL), quote: await measure(SubscriptionMode.QUOTE) };
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the reader exited with ${String(code)}`)));
+    });
+    return { latency, serverCpuUsPerCall: cpuUs(cpuFrom) / latency.samples };
   } finally {
-    client.close();
     await server.close(1_000);
   }
 }
 
 /**
- * One absorb run: a publisher worker sends UPDATES updates; `received()` says how many arrived so far.
- * Returns updates/s from the first to the last arrival. Ends when all arrived, nothing arrived for 2 s,
- * or at RUN_LIMIT_MS. Without `received`, a subscription that only counts is the consumer (the bus's own ceiling).
+ * One absorb run: a publisher process sends UPDATES updates; `received()` says how many arrived so far.
+ * Returns updates/s and this process's CPU per update from the first to the last arrival. Ends when all
+ * arrived, nothing arrived for 2 s, or at RUN_LIMIT_MS.
  */
-async function absorbRun(natsUrl: string, bus: Awaited<ReturnType<typeof connectNatsBus>>, epoch: number, received: (() => number) | undefined, onBytes?: (bytes: number) => void): Promise<number> {
-  let count = 0;
-  const subscription = received === undefined ? bus.subscribe('md.tick.>', () => void (count += 1)) : undefined;
-  const arrived = received ?? ((): number => count);
+async function absorbRun(natsUrl: string, bus: NatsBus, epoch: number, received: () => number): Promise<{ rate: number; cpuUsPerUpdate: number } & PublisherResult> {
   await bus.flush();
-  const worker = new Worker(__filename, { workerData: { natsUrl, epoch, updates: UPDATES } satisfies PublisherInput });
-  const published = new Promise<number>((resolve, reject) => {
-    worker.once('message', (message: { bytesPerUpdate: number }) => resolve(message.bytesPerUpdate));
-    worker.once('error', reject);
+  const child = fork(__filename, ['--publisher', natsUrl, String(epoch), String(UPDATES)]);
+  const published = new Promise<PublisherResult>((resolve, reject) => {
+    child.once('message', (message: PublisherResult) => resolve(message));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the publisher exited with ${String(code)}`))));
   });
   let first = 0n;
   let last = 0n;
+  let cpuFrom = process.cpuUsage();
+  let cpuToLast = 0;
   let seen = 0;
   const started = Date.now();
   let idleSince = Date.now();
   while (Date.now() - started < RUN_LIMIT_MS) {
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const now = arrived();
+    const now = received();
     if (now !== seen) {
-      if (seen === 0) first = process.hrtime.bigint();
+      if (seen === 0) {
+        first = process.hrtime.bigint();
+        cpuFrom = process.cpuUsage();
+      }
       last = process.hrtime.bigint();
+      cpuToLast = cpuUs(cpuFrom);
       seen = now;
       idleSince = Date.now();
     }
     if (seen >= UPDATES || (seen > 0 && Date.now() - idleSince > 2_000)) break;
   }
-  onBytes?.(await published);
-  await worker.terminate();
-  subscription?.unsubscribe();
-  return seen / (Number(last - first) / 1e9);
+  const result = await published;
+  await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+  return { rate: seen / (Number(last - first) / 1e9), cpuUsPerUpdate: cpuToLast / seen, ...result };
 }
 
-if (isMainThread) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  publisher(workerData as PublisherInput).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+const role = process.argv[2];
+const done = (): void => process.exit(0);
+const fail = (error: unknown): void => {
+  console.error(error);
+  process.exit(1);
+};
+if (role === '--publisher') publisher(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])).then(done, fail);
+else if (role === '--reader') reader(process.argv[3]!, Number(process.argv[4]) as SubscriptionMode).then(done, fail);
+else main().catch(fail);

@@ -77,16 +77,19 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'snapshot',
-    description: 'the snapshot service absorbing full-state MarketUpdates (8,000 symbols) from a real local nats-server with coalesced writes to a real local redis-server; GetSnapshots of 100 symbols over loopback gRPC',
+    description:
+      'the snapshot service absorbing full-state MarketUpdates (8,000 symbols) from a real local nats-server, published by another process as prepared PUB frames, with coalesced writes to a real local redis-server: updates/s and the CPU the service spends per update; GetSnapshots of 100 symbols over loopback gRPC from a client in another process, absorb load stopped',
     project: '@tickwire/snapshot',
     script: 'apps/snapshot/dist-bench/bench/snapshot.bench.js',
     headline: [
       { key: 'medianUpdatesPerSec', label: 'median updates absorbed via NATS', unit: 'updates/s' },
+      { key: 'medianServiceCpuUsPerUpdate', label: 'median service CPU per update', unit: 'µs' },
       { key: 'medianNatsNoopMsgsPerSec', label: 'median NATS with a no-op handler', unit: 'msg/s' },
       { key: 'medianIntakeUpdatesPerSec', label: 'median intake in-process', unit: 'updates/s' },
       { key: 'coalescingRatio', label: 'coalescing (updates per Redis write)', unit: '' },
       { key: 'getSnapshots100P50Ms', label: 'GetSnapshots x100 p50', unit: 'ms' },
       { key: 'getSnapshots100P99Ms', label: 'GetSnapshots x100 p99', unit: 'ms' },
+      { key: 'getSnapshots100P999Ms', label: 'GetSnapshots x100 p99.9', unit: 'ms' },
     ],
   },
   {
