@@ -44,13 +44,15 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'ingest-nats',
-    description: 'ingest pipeline (BinaryFILE -> check/route/batch -> RawBatch) publishing into a real local nats-server, until flushed',
+    description: 'ingest pipeline (BinaryFILE -> check/route/batch -> RawBatch) publishing into a real local nats-server, until flushed; then the same into a JetStream stream with every batch kept until acknowledged (RAW_STREAM, one batch in flight per shard), runs alternating',
     project: '@tickwire/ingest',
     script: 'apps/ingest/dist-bench/bench/ingest.bench.js',
     headline: [
       { key: 'messages', label: 'messages', unit: '' },
       { key: 'medianMsgsPerSec', label: 'median throughput', unit: 'msg/s' },
       { key: 'medianMBPerSec', label: 'median throughput', unit: 'MB/s' },
+      { key: 'medianAckedMsgsPerSec', label: 'median throughput, acked into RAW_STREAM', unit: 'msg/s' },
+      { key: 'ackedToPlainRatio', label: 'acked / plain', unit: 'x' },
     ],
   },
   {
