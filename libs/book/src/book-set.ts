@@ -87,6 +87,8 @@ export class BookSet {
    * message reaches its levels from its locate without touching the instrument object (see `LevelArena`).
    */
   private readonly askLadder = new Int32Array(LOCATES);
+  /** Where `findOrder`'s early reads go, so the compiler keeps them. */
+  private readonly touchSink = new Float64Array(1);
   private readonly instruments: (Instrument | undefined)[] = new Array<Instrument | undefined>(LOCATES).fill(undefined);
   private readonly bySymbol = new Map<string, Instrument>();
   private readonly created: Instrument[] = [];
@@ -288,6 +290,10 @@ export class BookSet {
 
   /** The live order a message names, or -1 after counting the unknown reference. */
   private findOrder(view: ItchMessageView, ref: number, kind: number): number {
+    // Both touches of the message's book, read before the order-table lookup so their cache misses overlap
+    // its miss: the level change that follows scans from one of them and the crossed-book check reads both.
+    const asks = this.askLadder[view.stockLocate];
+    this.touchSink[0] = this.levels.touchKey(asks) + this.levels.touchKey(asks + BID);
     const slot = this.orders.find(ref);
     if (slot < 0) {
       this.stats.unknownRefs[kind]++;

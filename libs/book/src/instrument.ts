@@ -209,19 +209,8 @@ export class Instrument {
     const n = snapshot.levels;
     const bids = this.bids;
     const asks = this.asks;
-    const nb = bids.length < n ? bids.length : n;
-    const na = asks.length < n ? asks.length : n;
-    for (let r = 0; r < nb; r++) {
-      snapshot.bidPrices[r] = bids.priceAt(r);
-      snapshot.bidSizes[r] = bids.sizeAt(r);
-      snapshot.bidOrders[r] = bids.ordersAt(r);
-    }
-    for (let r = 0; r < na; r++) {
-      snapshot.askPrices[r] = asks.priceAt(r);
-      snapshot.askSizes[r] = asks.sizeAt(r);
-      snapshot.askOrders[r] = asks.ordersAt(r);
-    }
-    snapshot.bidCount = nb;
-    snapshot.askCount = na;
+    snapshot.bidCount = bids.arena.copyTop(bids.id, n, snapshot.bidPrices, snapshot.bidSizes, snapshot.bidOrders);
+    snapshot.askCount = asks.arena.copyTop(asks.id, n, snapshot.askPrices, snapshot.askSizes, snapshot.askOrders);
   }
+
 }

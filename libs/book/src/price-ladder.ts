@@ -138,6 +138,36 @@ export class LevelArena {
     return this.data[this.headers[h + H_BASE] + (this.headers[h + H_LENGTH] - 1 - rank) * STRIDE + 2];
   }
 
+  /**
+   * The raw key at the touch of ladder `id` (its best level, or the region's first slot when empty). For
+   * warming the cache: every level change scans from the touch, so reading it early (while another
+   * miss is outstanding) lets both misses overlap.
+   */
+  touchKey(id: number): number {
+    const h = id * HEADER;
+    const n = this.headers[h + H_LENGTH];
+    return this.data[this.headers[h + H_BASE] + (n > 0 ? n - 1 : 0) * STRIDE];
+  }
+
+  /**
+   * Copies the best `n` levels of ladder `id` (fewer when it has fewer), best first, into the arrays;
+   * returns how many. One pass over adjacent memory: what a depth snapshot costs.
+   */
+  copyTop(id: number, n: number, prices: Uint32Array, sizes: Float64Array, orders: Uint32Array): number {
+    const h = id * HEADER;
+    const len = this.headers[h + H_LENGTH];
+    const count = len < n ? len : n;
+    const flip = this.headers[h + H_IS_BID] === 1 ? 0 : KEY_FLIP;
+    const data = this.data;
+    let p = this.headers[h + H_BASE] + (len - 1) * STRIDE;
+    for (let r = 0; r < count; r++, p -= STRIDE) {
+      prices[r] = flip === 0 ? data[p] : flip - data[p];
+      sizes[r] = data[p + 1];
+      orders[r] = data[p + 2];
+    }
+    return count;
+  }
+
   /** Rank of the level at `price` in ladder `id`, or -1 when there is none. */
   rankOf(id: number, price: number): number {
     const h = id * HEADER;
