@@ -15,3 +15,4 @@ export { SNAPSHOT_GRPC_ERRORS, SnapshotClientError, SnapshotGrpcError, ERROR_COD
 export { HealthServingStatus } from './health-service';
 /** What is wrong with a symbol the store would refuse (`undefined` if it is storable). */
 export { symbolProblem } from './request-validation';
+export { DEFAULT_PROJECTION_CACHE_ENTRIES } from './projection-cache';

@@ -97,6 +97,17 @@ describe('SnapshotService over a MemorySnapshotStore (real gRPC server on loopba
     expect((await client.getSnapshots(['AAPL'], SubscriptionMode.UNSPECIFIED)).snapshots).toEqual([aapl]);
   });
 
+  it('answers LTP and QUOTE with the newest stored state after it changed (projections are kept per seq, never served stale)', async () => {
+    await storeSnapshots(store, [fullUpdate('AAPL', 3n)]);
+    for (const mode of [SubscriptionMode.LTP, SubscriptionMode.QUOTE]) expect((await client.getSnapshots(['AAPL'], mode)).snapshots[0]).toMatchObject({ seq: 3n, ltp: 1_234_500 });
+    const newer = MarketUpdate.fromPartial({ ...fullUpdate('AAPL', 4n), ltp: 1_300_000, quote: { bidPrice: 1_299_900, bidSize: 1n, askPrice: 1_300_100, askSize: 2n } });
+    await storeSnapshots(store, [newer]);
+    for (const mode of [SubscriptionMode.LTP, SubscriptionMode.QUOTE]) {
+      const { snapshots } = await client.getSnapshots(['AAPL', 'AAPL'], mode);
+      expect(snapshots).toEqual([0, 1].map(() => MarketUpdate.decode(MarketUpdate.encode(projectUpdate(newer, MODE_FIELDS[mode])).finish())));
+    }
+  });
+
   it('refuses bad arguments with INVALID_ARGUMENT naming the field, before touching the store', async () => {
     const cases: [Promise<unknown>, string][] = [
       [client.getSnapshots([], SubscriptionMode.FULL), 'symbols: at least one'],

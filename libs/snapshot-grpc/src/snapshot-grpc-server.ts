@@ -1,12 +1,13 @@
 import { Metadata, Server, ServerCredentials, status as GrpcStatus, type sendUnaryData, type ServerErrorResponse, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { GetCandlesRequest, GetSnapshotsRequest, ListInstrumentsRequest } from '@tickwire/protocol';
-import { MarketUpdate, MODE_FIELDS, projectUpdate, SubscriptionMode } from '@tickwire/protocol';
+import { SubscriptionMode } from '@tickwire/protocol';
 import { SnapshotServiceService } from '@tickwire/protocol/grpc';
 import type { Logger, Registry } from '@tickwire/runtime';
 import { StoreError, type SnapshotStore } from '@tickwire/store';
 import { ERROR_CODE_METADATA_KEY, SnapshotGrpcError } from './errors';
 import { createGrpcCallRecorder, grpcStatusName, type GrpcCallRecorder } from './grpc-metrics';
 import { HEALTH_SERVICE_DEFINITION, HealthServingStatus, HealthStatusTable } from './health-service';
+import { DEFAULT_PROJECTION_CACHE_ENTRIES, ProjectionCache } from './projection-cache';
 import { assertCandleRange, assertSymbolField, assertSymbolList, assertSymbolPrefix, resolveListLimit, resolveMode } from './request-validation';
 import { encodeRepeatedMessages } from './response-encoding';
 
@@ -39,6 +40,8 @@ export interface SnapshotGrpcServerOptions {
   readonly maxListLimit?: number;
   /** Health status at start; default serving. The app flips it with the store's availability. */
   readonly serving?: boolean;
+  /** LTP/QUOTE snapshots kept cut down per symbol and mode; default `DEFAULT_PROJECTION_CACHE_ENTRIES`. */
+  readonly projectionCacheEntries?: number;
 }
 
 export interface SnapshotGrpcServer {
@@ -57,6 +60,7 @@ interface ResolvedOptions {
   readonly maxSymbolsPerRequest: number;
   readonly defaultListLimit: number;
   readonly maxListLimit: number;
+  readonly projectionCacheEntries: number;
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -75,6 +79,7 @@ export function parseSnapshotGrpcServerOptions(options: SnapshotGrpcServerOption
     maxSymbolsPerRequest: positiveInteger(options.maxSymbolsPerRequest ?? DEFAULT_MAX_SYMBOLS_PER_REQUEST, 'maxSymbolsPerRequest'),
     defaultListLimit: positiveInteger(options.defaultListLimit ?? DEFAULT_LIST_LIMIT, 'defaultListLimit'),
     maxListLimit: positiveInteger(options.maxListLimit ?? DEFAULT_MAX_LIST_LIMIT, 'maxListLimit'),
+    projectionCacheEntries: positiveInteger(options.projectionCacheEntries ?? DEFAULT_PROJECTION_CACHE_ENTRIES, 'projectionCacheEntries'),
   };
   if (resolved.defaultListLimit > resolved.maxListLimit) throw new SnapshotGrpcError('SNAPSHOT_GRPC_ERR_INVALID_OPTION', `defaultListLimit (${resolved.defaultListLimit}) must not exceed maxListLimit (${resolved.maxListLimit})`);
   return Object.freeze(resolved);
@@ -235,6 +240,7 @@ export async function startSnapshotGrpcServer(options: SnapshotGrpcServerOptions
   const { store, logger } = options;
   const recorder = createGrpcCallRecorder(options.registry);
   const health = new HealthStatusTable(['', SNAPSHOT_SERVICE_NAME], options.serving === false ? HealthServingStatus.NOT_SERVING : HealthServingStatus.SERVING);
+  const projections = new ProjectionCache(resolved.projectionCacheEntries);
   const server = new Server();
   const impl = new SnapshotGrpcServerImpl(server, health, logger);
 
@@ -245,13 +251,12 @@ export async function startSnapshotGrpcServer(options: SnapshotGrpcServerOptions
       const stored = await store.getLatest(request.symbols);
       const snapshots: Uint8Array[] = [];
       const unknown: string[] = [];
-      const fields = MODE_FIELDS[mode];
       for (let i = 0; i < stored.length; i += 1) {
         const entry = stored[i];
         if (entry === undefined) unknown.push(request.symbols[i]!);
         // Stored snapshots are full state with snapshot = true: FULL goes out as stored.
         else if (mode === SubscriptionMode.FULL) snapshots.push(entry.data);
-        else snapshots.push(MarketUpdate.encode(projectUpdate(MarketUpdate.decode(entry.data), fields)).finish());
+        else snapshots.push(projections.project(entry, mode));
       }
       return encodeRepeatedMessages(snapshots, unknown);
     }),
