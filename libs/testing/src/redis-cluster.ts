@@ -43,6 +43,8 @@ export class RedisCluster {
   /** Each node's cluster id while it runs (a restarted node gets a new one). */
   private readonly ids: string[] = [];
   private readonly stopped = new Set<number>();
+  /** Stopped nodes whose ids the others have already forgotten. */
+  private readonly forgotten = new Set<number>();
 
   private constructor(
     readonly nodes: readonly RedisClusterNode[],
@@ -106,16 +108,27 @@ export class RedisCluster {
   }
 
   /**
-   * Starts master `i` again, empty, on the same ports: the survivors forget its old id, it claims its
-   * old slots under a new config epoch and meets them. Resolves once every master says `ok` again.
+   * The running masters forget stopped master `i` (`CLUSTER FORGET`), as an operator removing a dead
+   * node does: its slots are then served by nobody, not even nominally.
+   */
+  async forgetNode(i: number): Promise<void> {
+    if (!this.stopped.has(i)) throw new Error(`redis cluster node ${i} is running`);
+    if (this.forgotten.has(i)) return;
+    for (const j of this.running()) await this.admin(j, ['CLUSTER', 'FORGET', this.ids[i]!]);
+    this.forgotten.add(i);
+  }
+
+  /**
+   * Starts master `i` again, empty, on the same ports: the survivors forget its old id (if not yet),
+   * it claims its old slots under a new config epoch and meets them. Resolves once every master says
+   * `ok` again.
    */
   async restartNode(i: number): Promise<void> {
-    if (!this.stopped.has(i)) throw new Error(`redis cluster node ${i} is running`);
-    const oldId = this.ids[i]!;
     const others = this.running();
+    await this.forgetNode(i);
     await this.nodes[i]!.server.start();
     this.stopped.delete(i);
-    for (const j of others) await this.admin(j, ['CLUSTER', 'FORGET', oldId]);
+    this.forgotten.delete(i);
     const epochs = await Promise.all(others.map(async (j) => Number(/cluster_current_epoch:(\d+)/.exec(String(await this.admin(j, ['CLUSTER', 'INFO'])))?.[1] ?? 0)));
     await this.claimSlots(i, Math.max(...epochs) + 1);
     await this.meet(i, others[0]!);

@@ -53,6 +53,7 @@ describe('Redis store on a Redis Cluster: reads across masters, a master lost an
 
   it('a stopped master: its symbols fail with STORE_ERR_UNAVAILABLE, then every symbol once the cluster is down; all works again after it is back', async () => {
     const [lost, kept] = [byMaster[1]!, byMaster[0]!];
+    await store.putLatest([{ symbol: kept[0]!, epoch: 2n, seq: 7n, data: Uint8Array.of(7) }]);
     await cluster.stopNode(1);
 
     const onLost = await failure(store.getLatest([kept[0]!, lost[0]!]));
@@ -73,7 +74,25 @@ describe('Redis store on a Redis Cluster: reads across masters, a master lost an
       await expect(store.putLatest([{ symbol: lost[0]!, epoch: 1n, seq: 200n, data: Uint8Array.of(2) }])).resolves.toEqual({ applied: 1, stale: 0 });
     }, 'a write to the restarted master');
     const got = await store.getLatest([lost[0]!, kept[0]!, lost[1]!]);
-    expect(got.map((s) => s?.seq)).toEqual([200n, BigInt(byMaster.flat().indexOf(kept[0]!) + 1), undefined]);
+    expect(got.map((s) => s?.seq)).toEqual([200n, 7n, undefined]);
+  });
+
+  it('finds a master that takes over slots nobody served when it connected (a dead master forgotten, then replaced)', async () => {
+    const [gone, kept] = [byMaster[2]!, byMaster[0]!];
+    await cluster.stopNode(2);
+    await cluster.forgetNode(2);
+    // This store's slot map has a hole where master 2's slots were; no connection of its own is left to fail and refresh it.
+    const late = await createRedisStore({ clusterNodes: [cluster.seeds[0]!], keyPrefix: 'cl:', commandTimeoutMs: 2_000, reconnectMaxDelayMs: 200 });
+    try {
+      expect(await failure(late.getLatest([gone[0]!]))).toMatchObject({ code: 'STORE_ERR_UNAVAILABLE' });
+      await cluster.restartNode(2);
+      await eventually(async () => {
+        await expect(late.putLatest([{ symbol: gone[0]!, epoch: 1n, seq: 300n, data: Uint8Array.of(3) }])).resolves.toEqual({ applied: 1, stale: 0 });
+      }, 'a write to the master that took the slots over', 15_000);
+      expect((await late.getLatest([gone[0]!, kept[0]!])).map((s) => s?.seq)).toEqual([300n, 7n]);
+    } finally {
+      await late.close();
+    }
   });
 
   it('fails createRedisStore with STORE_ERR_UNAVAILABLE, within connectTimeoutMs, when no seed answers', async () => {

@@ -1,4 +1,4 @@
-import { createClient, createCluster, RESP_TYPES } from 'redis';
+import { createClient, createCluster, ErrorReply, RESP_TYPES } from 'redis';
 
 export type RedisArg = string | Buffer;
 export type Reply = Buffer | number | null | Reply[];
@@ -75,6 +75,9 @@ function singleConnection(url: string, socket: SocketOptions): RedisConnection {
   };
 }
 
+/** At most one slot-map refresh per this, while commands keep failing. */
+const REDISCOVER_INTERVAL_MS = 1_000;
+
 function clusterConnection(seeds: readonly string[], socket: SocketOptions): RedisConnection {
   const cluster = createCluster({
     rootNodes: seeds.map((url) => ({ url, socket: { connectTimeout: socket.connectTimeout } })),
@@ -82,16 +85,38 @@ function clusterConnection(seeds: readonly string[], socket: SocketOptions): Red
     defaults: { disableOfflineQueue: true, socket },
   });
   cluster.on('error', ignore);
+  // node-redis refreshes its slot map on MOVED/ASK and when a connection to a master drops. A map taken
+  // while some slots had no master has a hole no command can reach (it fails before anything is sent), so
+  // nothing would ever refresh it: a failure that is not a server's reply asks for a fresh map instead.
+  let lastRediscover = 0;
+  const rediscoverAfter = (error: unknown): void => {
+    const now = Date.now();
+    if (error instanceof ErrorReply || !cluster.isOpen || now - lastRediscover < REDISCOVER_INTERVAL_MS) return;
+    lastRediscover = now;
+    cluster._slots.rediscover().catch(ignore);
+  };
   return {
     target: `cluster ${seeds.join(',')}`,
     get isReady() {
       return cluster.isReady;
     },
-    send: (key, args) => cluster.sendCommand<Reply>(key, false, args, BINARY_REPLIES),
+    async send(key, args) {
+      try {
+        return await cluster.sendCommand<Reply>(key, false, args, BINARY_REPLIES);
+      } catch (error) {
+        rediscoverAfter(error);
+        throw error;
+      }
+    },
     async transaction(key, commands) {
       const multi = cluster.multi(key);
       for (const command of commands) multi.addCommand(key, false, command);
-      await multi.exec();
+      try {
+        await multi.exec();
+      } catch (error) {
+        rediscoverAfter(error);
+        throw error;
+      }
     },
     connect: async () => {
       await cluster.connect();
