@@ -16,6 +16,8 @@ export class NormalizerMetrics {
   badBatches = 0;
   lostBatches = 0;
   duplicateBatches = 0;
+  republishedUpdates = 0;
+  republishesRefused = 0;
   rewinds = 0;
   staleBooks = 0;
   private readonly latency: Histogram;
@@ -33,6 +35,8 @@ export class NormalizerMetrics {
     counter('bad_messages_total', 'Malformed ITCH messages in md.raw batches', () => this.badMessages);
     counter('bad_batches_total', 'md.raw batches that could not be decoded or walked', () => this.badBatches);
     counter('duplicate_batches_total', 'md.raw batches delivered again by a replay (its consumer replaced or rewound): skipped', () => this.duplicateBatches);
+    counter('republished_updates_total', 'Latest states published again with their seq, asked on md.republish.<shard>', () => this.republishedUpdates);
+    counter('republish_requests_refused_total', 'md.republish requests ignored: the shard was published again less than 5 s before', () => this.republishesRefused);
     counter('lost_batches_total', 'Gaps in an md.raw batch sequence (books marked stale)', () => this.lostBatches);
     counter('replay_rewinds_total', 'md.raw batches found missing in a stream replay and asked for again (see MAX_REWINDS_PER_GAP)', () => this.rewinds);
     gauge('conflation_ratio', 'Visible changes per published update since start', () => (this.updatesOut === 0 ? 0 : this.changes / this.updatesOut));

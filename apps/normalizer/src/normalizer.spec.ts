@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { BinaryFileFramer, ItchMessageView } from '@tickwire/itch';
 import { BookSet } from '@tickwire/book';
 import { InMemoryBroker, type Bus, type StreamReplay } from '@tickwire/bus';
-import { Instrument as InstrumentReference, MarketUpdate, RawBatch, allInstrumentsWildcard, allTicksWildcard, instrumentSubject, parseTickSubject, shardOf } from '@tickwire/protocol';
+import { Instrument as InstrumentReference, MarketUpdate, RawBatch, allInstrumentsWildcard, allTicksWildcard, instrumentSubject, parseTickSubject, republishSubject, shardOf } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { FakeTimers } from '../test/fake-timers';
 import { rawBatchesFromFile } from '../test/raw-batches';
-import { MAX_REWINDS_PER_GAP } from './normalizer';
+import { MAX_REWINDS_PER_GAP, REPUBLISH_MIN_INTERVAL_MS } from './normalizer';
 import { startNormalizer } from './normalizer-service';
 
 const SAMPLE = readFileSync(join(__dirname, '../../../../shared/data/itch/ritch-ex20101224.itch50'));
@@ -128,6 +128,51 @@ describe('Normalizer on the RITCH sample', () => {
       expect(list.at(-1)!.stale).toBe(true);
       expect(list[0]!.stale).toBe(false);
     }
+  });
+
+  it('answers md.republish.<shard> with the last published state of each of its symbols, same seq, at most once per interval', async () => {
+    const broker = new InMemoryBroker();
+    const timers = new FakeTimers();
+    const updates: MarketUpdate[] = [];
+    broker.connect().subscribe(allTicksWildcard, (data) => updates.push(MarketUpdate.decode(data)));
+    const normalizer = startNormalizer(
+      broker.connect(),
+      { shards: [0, 1, 2, 3], shardCount: SHARDS, maxUpdatesPerSec: MAX_PER_SEC, depthLevels: 5, epoch: 77n, nowUnixNs: () => BigInt(Math.round(timers.now * 1e6)), timers },
+      createMetrics({ service: 'normalizer', defaultMetrics: false }),
+      createLogger({ service: 'normalizer', level: 'silent' }),
+    );
+    feedAll(batches, normalizer, timers);
+    timers.advance(5_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The request reaches the normalizer, and its answer the test's subscriber, a turn each.
+    const delivered = async (): Promise<void> => {
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const lastOf = (symbol: string, list: readonly MarketUpdate[]): MarketUpdate => list.filter((u) => u.symbol === symbol).at(-1)!;
+    const published = updates.length;
+    const shard = shardOf('ALC', SHARDS);
+    const ofShard = ['ALC', 'BOB', 'CHAR'].filter((symbol) => shardOf(symbol, SHARDS) === shard);
+    const asker = broker.connect();
+    asker.publish(republishSubject(shard), new Uint8Array(0));
+    await delivered();
+    const again = updates.slice(published);
+    expect(again.map((u) => u.symbol).sort()).toEqual(ofShard.sort());
+    for (const symbol of ofShard) {
+      const before = lastOf(symbol, updates.slice(0, published));
+      const repeat = lastOf(symbol, again);
+      // The same state under the same seq: a consumer holding it drops it, one that lost it has it back.
+      expect({ symbol, seq: repeat.seq, epoch: repeat.epoch, ltp: repeat.ltp, volume: repeat.volume, vwap: repeat.vwap, quote: repeat.quote, depth: repeat.depth, ohlc: repeat.ohlc, stale: repeat.stale }).toEqual({ symbol, seq: before.seq, epoch: before.epoch, ltp: before.ltp, volume: before.volume, vwap: before.vwap, quote: before.quote, depth: before.depth, ohlc: before.ohlc, stale: before.stale });
+      expect(repeat.trades).toEqual([]);
+    }
+    // Asked again at once: nothing (a crowd of restarting consumers cannot make it flood the bus).
+    asker.publish(republishSubject(shard), new Uint8Array(0));
+    await delivered();
+    expect(updates.length).toBe(published + again.length);
+    timers.advance(REPUBLISH_MIN_INTERVAL_MS);
+    asker.publish(republishSubject(shard), new Uint8Array(0));
+    await delivered();
+    expect(updates.length).toBe(published + 2 * again.length);
+    normalizer.stop();
   });
 
   it('skips an undecodable batch and counts it', async () => {

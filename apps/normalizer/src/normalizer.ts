@@ -8,6 +8,7 @@ import {
   MarketUpdate,
   RawBatch,
   rawSubject,
+  republishSubject,
   shardOf,
   tickShardWildcard,
   tickSubject,
@@ -56,6 +57,8 @@ const TWO_32 = 4_294_967_296;
 const U32_MASK = 0xffffffffn;
 /** Times a shard's stream replay is asked again for the same missing md.raw batches before they count as lost. */
 export const MAX_REWINDS_PER_GAP = 3;
+/** A shard's state is published again (md.republish.<shard>) at most this often. */
+export const REPUBLISH_MIN_INTERVAL_MS = 5_000;
 
 /** After a takeover: prints up to the previous active's last published match number were already sent. */
 function markTradesPublishedThrough(instrument: Instrument, lastMatch: number): void {
@@ -109,6 +112,8 @@ export class Normalizer {
   private replaying = false;
   private directoryTimer: unknown;
   private isStopped = false;
+  /** Per shard: when its state was last published again on request (ms, the throttle's clock). */
+  private readonly republishedAt = new Map<number, number>();
 
   constructor(
     private readonly bus: Pick<Bus, 'publish' | 'subscribe'> & Partial<StreamReplay>,
@@ -157,6 +162,7 @@ export class Normalizer {
   /** Resolves once consuming (after the stream backlog was requested, when replaying). */
   async start(): Promise<void> {
     if (!this.active) this.observePeers();
+    for (const shard of this.options.shards) this.subscriptions.push(this.bus.subscribe(republishSubject(shard), () => this.republish(shard)));
     const stream = this.options.rawStream;
     if (stream === undefined) {
       for (const shard of this.options.shards) this.subscriptions.push(this.bus.subscribe(rawSubject(shard), (data) => this.onBatch(data)));
@@ -229,6 +235,40 @@ export class Normalizer {
   private publishEverything(): void {
     this.publishDirectory();
     for (const instrument of this.books.allInstruments()) this.throttle.changed(instrument.locate);
+  }
+
+  /**
+   * Answers md.republish.<shard> (a snapshot service that lost its store asks): the last published state of
+   * every symbol of the shard again, under the same seq, so a consumer that lost it has it back and one that
+   * holds it drops it as a repeat. A symbol with changes not yet published is skipped: its next update, with a
+   * new seq, is on its way through the throttle. The active instance answers, at most once per
+   * REPUBLISH_MIN_INTERVAL_MS per shard, whoever asks.
+   */
+  private republish(shard: number): void {
+    if (!this.active || this.replaying) return;
+    const now = this.timers.nowMs();
+    const last = this.republishedAt.get(shard);
+    if (last !== undefined && now - last < REPUBLISH_MIN_INTERVAL_MS) {
+      this.metrics.republishesRefused++;
+      return;
+    }
+    this.republishedAt.set(shard, now);
+    const publishNs = this.options.nowUnixNs();
+    const publishHi = Number((publishNs >> 32n) & U32_MASK);
+    const publishLo = Number(publishNs & U32_MASK);
+    let sent = 0;
+    for (const instrument of this.books.allInstruments()) {
+      const locate = instrument.locate;
+      const seq = this.seqs[locate]!;
+      if (seq === 0 || (instrument.changes & UPDATE_FIELDS_ALL) !== 0 || shardOf(instrument.symbol, this.options.shardCount) !== shard) continue;
+      instrument.fillDepth(this.depth);
+      // Every field, no prints (they were sent once, with their own update).
+      this.encoder.encode(instrument, this.depth, instrument.trades.total, UPDATE_FIELDS_ALL, seq, 0, 0, publishHi, publishLo, this.stale[locate] === 1);
+      this.bus.publish(this.subjects[locate]!, this.encoder.take());
+      sent++;
+    }
+    this.metrics.republishedUpdates += sent;
+    this.logger.info({ event: 'normalizer.republished', shard, symbols: sent }, `published the latest state of ${sent} symbols of shard ${shard} again, as asked`);
   }
 
   /** Reference data of an instrument listed by a Stock Directory ('R') message, on `md.instrument.<shard>`. */

@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from '@tickwire/bus';
-import { allInstrumentsWildcard, allTicksWildcard, instrumentSubject, tickShardWildcard } from '@tickwire/protocol';
+import { allInstrumentsWildcard, allTicksWildcard, instrumentSubject, republishSubject, tickShardWildcard } from '@tickwire/protocol';
 import type { Logger, Registry } from '@tickwire/runtime';
 import type { Pingable, SnapshotStore } from '@tickwire/store';
 import { BadInputReporter } from './bad-input';
@@ -17,7 +17,8 @@ export const DEFAULT_CANDLE_BACKLOG = 60;
 export const DEFAULT_EXCHANGE_TZ = 'America/New_York';
 
 export interface SnapshotServiceOptions {
-  readonly bus: Pick<Bus, 'subscribe'>;
+  /** `publish` asks the normalizers for the latest states at start (a bus without it, e.g. the intake benchmark's, asks nothing). */
+  readonly bus: Pick<Bus, 'subscribe'> & Partial<Pick<Bus, 'publish'>>;
   readonly store: SnapshotStore & Partial<Pingable>;
   /** Shards this replica owns (every `md.tick.<shard>.*` and `md.instrument.<shard>` of them). */
   readonly shards: readonly number[];
@@ -47,6 +48,8 @@ export interface SnapshotService {
   /** Stops the flush timer and writes what is left, once. */
   drain(): Promise<void>;
 }
+
+const NO_PAYLOAD = new Uint8Array(0);
 
 /** The subjects a replica owning `shards` listens to: one wildcard when it owns them all. */
 export function subscriptionsFor(shards: readonly number[], shardCount: number): { ticks: string[]; instruments: string[] } {
@@ -85,6 +88,15 @@ export function startSnapshotService(options: SnapshotServiceOptions): SnapshotS
   const intake = new TickIntake(table, writer, new SessionMidnight(options.exchangeTimeZone ?? DEFAULT_EXCHANGE_TZ), metrics, badInput);
   const subjects = subscriptionsFor(options.shards, options.shardCount);
   const subscriptions: Subscription[] = [...subjects.ticks.map((subject) => options.bus.subscribe(subject, intake.onTick)), ...subjects.instruments.map((subject) => options.bus.subscribe(subject, instruments.onInstrument))];
+  // A replica starts knowing nothing. Were the store emptied too (Redis restarted without persistence), a
+  // quiet symbol would stay unknown until it trades again: ask each shard's normalizer for every symbol's
+  // latest state. They come with the seqs already published, so what the store holds is not overwritten.
+  // (After the subscriptions: NATS keeps a connection's order, so the answers find them in place.)
+  const publish = options.bus.publish?.bind(options.bus);
+  if (publish !== undefined) {
+    for (const shard of options.shards) publish(republishSubject(shard), NO_PAYLOAD);
+    options.logger.info({ event: 'snapshot.republish_asked', shards: options.shards }, 'asked the normalizers for the latest state of every symbol');
+  }
   writer.start();
   // The first flush finds out whether the store answers (readiness), without waiting a whole interval.
   void writer.flush();

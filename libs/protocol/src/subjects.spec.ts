@@ -9,6 +9,7 @@ import {
   parseRawSubject,
   parseTickSubject,
   rawSubject,
+  republishSubject,
   rawWildcard,
   tickShardWildcard,
   tickSubject,
@@ -87,5 +88,13 @@ describe('instrument subjects', () => {
     expect(instrumentSubject(3)).toBe('md.instrument.3');
     expect(allInstrumentsWildcard).toBe('md.instrument.*');
     expect(() => instrumentSubject(-1)).toThrow(/shard/);
+  });
+});
+
+describe('republish subjects', () => {
+  it('names md.republish.<shard> and rejects a bad shard', () => {
+    expect(republishSubject(0)).toBe('md.republish.0');
+    expect(republishSubject(15)).toBe('md.republish.15');
+    expect(() => republishSubject(1.5)).toThrow(/shard/);
   });
 });

@@ -9,11 +9,14 @@ import { escapeSymbol, tryUnescapeSymbolToken } from './subject-token';
  * - `md.raw.<shard>`: `RawBatch` from ingest.
  * - `md.tick.<shard>.<symbol-token>`: `MarketUpdate` from the normalizer; the token is `escapeSymbol(symbol)`.
  * - `md.instrument.<shard>`: `Instrument` (reference data, from ITCH Stock Directory) from the normalizer.
+ * - `md.republish.<shard>`: an empty request, to the active normalizer of the shard, to publish every
+ *   symbol's latest state again with its seq (a snapshot service that lost its store asks).
  */
 export const RAW_SUBJECT_PREFIX = 'md.raw';
 export const TICK_SUBJECT_PREFIX = 'md.tick';
 
 export const INSTRUMENT_SUBJECT_PREFIX = 'md.instrument';
+export const REPUBLISH_SUBJECT_PREFIX = 'md.republish';
 
 /** Every raw shard subject. */
 export const rawWildcard = `${RAW_SUBJECT_PREFIX}.*`;
@@ -61,6 +64,12 @@ export const allInstrumentsWildcard = `${INSTRUMENT_SUBJECT_PREFIX}.*`;
 export function instrumentSubject(shard: number): string {
   assertShard(shard);
   return `${INSTRUMENT_SUBJECT_PREFIX}.${shard}`;
+}
+
+/** `md.republish.<shard>`. Throws `PROTOCOL_ERR_INVALID_SHARD` for a shard outside 0..MAX_SHARD_COUNT-1. */
+export function republishSubject(shard: number): string {
+  assertShard(shard);
+  return `${REPUBLISH_SUBJECT_PREFIX}.${shard}`;
 }
 
 /** `md.tick.<shard>.*`: every symbol of one shard. */
