@@ -7,6 +7,10 @@
 //    The publisher writes prepared `PUB` frames to a plain socket (see `publisher`): through nats.js it
 //    cost ~1.8 us of CPU per update, about as much as the service itself, on the same two cores, so
 //    it, not the service, set the rate.
+//    Then the same with REPLICAS service processes, each owning an equal share of the shards (the
+//    deployment's shard ownership, docs/architecture.md): the aggregate updates/s and CPU per update.
+//    Publisher, nats-server, Redis and the replicas all share this machine's cores: the figure is what
+//    the machine does as a whole, not what a replica would do with a core to itself.
 // 2. read: GetSnapshots of 100 random symbols over loopback gRPC from a client in another process
 //    (SnapshotClient, which decodes every snapshot: in this process its work delayed the server's),
 //    one call at a time, with the absorb load stopped; p50/p99/p99.9 and the server's CPU per call.
@@ -18,7 +22,7 @@ import { connect as connectTcp } from 'node:net';
 import { loadavg } from 'node:os';
 import { median, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { MarketUpdate, SubscriptionMode, tickSubjectForSymbol, TradeKind, TradePrint } from '@tickwire/protocol';
+import { MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol, TradeKind, TradePrint } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { SnapshotClient, startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
@@ -37,12 +41,23 @@ const FLUSH_INTERVAL_MS = 250;
 /** Bound on one absorb run: a run that stalls (dropped messages) ends here. */
 const RUN_LIMIT_MS = 60_000;
 
+/** Service processes in the replicas phase, each owning SHARDS / REPLICAS shards. */
+const REPLICAS = 2;
 /** Updates per socket write of the publisher (~390 bytes each). */
 const PUBLISH_CHUNK_BYTES = 1 << 20;
 
 interface PublisherResult {
   readonly publishedPerSec: number;
   readonly bytesPerUpdate: number;
+}
+
+/** What a replica process reports after its share of an absorb run (times: the machine's monotonic clock, ns). */
+interface ReplicaResult {
+  readonly received: number;
+  readonly firstNs: string;
+  readonly lastNs: string;
+  readonly cpuUs: number;
+  readonly writes: number;
 }
 
 interface LatencySummary {
@@ -202,6 +217,8 @@ async function main(): Promise<void> {
   const noopCpuPerUpdate: number[] = [];
   const publisherRates: number[] = [];
   const intakeRates: number[] = [];
+  const replicaRates: number[] = [];
+  const replicaCpuPerUpdate: number[] = [];
   let absorbed = 0;
   let writes = 0;
   let bytesPerUpdate = 0;
@@ -230,6 +247,17 @@ async function main(): Promise<void> {
       );
     }
 
+    const replicaSet = await startReplicas(nats.url, redis.url);
+    for (let run = 0; run < RUNS; run += 1) {
+      const replicas = await replicaSet.run(RUNS + run + 1);
+      replicaRates.push(replicas.rate);
+      replicaCpuPerUpdate.push(replicas.cpuUsPerUpdate);
+      process.stderr.write(
+        `snapshot replicas run ${run + 1}/${RUNS}: ${REPLICAS} service processes over NATS ${(replicas.rate / 1e3).toFixed(0)}k updates/s together, ${replicas.cpuUsPerUpdate.toFixed(2)} us CPU per update (${replicas.received}/${UPDATES} absorbed; publisher ${(replicas.publishedPerSec / 1e3).toFixed(0)}k/s); load average ${loadavg()[0]!.toFixed(2)}\n`,
+      );
+    }
+    await replicaSet.stop();
+
     const symbols = symbolNames();
     const memory = new MemorySnapshotStore();
     await memory.putLatest((await store.getLatest(symbols)).flatMap((entry) => (entry ? [entry] : [])));
@@ -251,6 +279,9 @@ async function main(): Promise<void> {
       medianServiceCpuUsPerUpdate: Number(median(cpuPerUpdate).toFixed(3)),
       serviceUpdatesPerCoreSec: Math.round(1e6 / median(cpuPerUpdate)),
       medianPublisherUpdatesPerSec: Math.round(median(publisherRates)),
+      replicas: REPLICAS,
+      medianReplicasUpdatesPerSec: Math.round(median(replicaRates)),
+      medianReplicasCpuUsPerUpdate: Number(median(replicaCpuPerUpdate).toFixed(3)),
       medianNatsNoopMsgsPerSec: Math.round(median(noopRates)),
       medianNatsNoopCpuUsPerMsg: Number(median(noopCpuPerUpdate).toFixed(3)),
       medianIntakeUpdatesPerSec: Math.round(median(intakeRates)),
@@ -330,18 +361,85 @@ async function readLatencies(store: SnapshotStore, mode: SubscriptionMode): Prom
 }
 
 /**
- * One absorb run: a publisher process sends UPDATES updates; `received()` says how many arrived so far.
- * Returns updates/s and this process's CPU per update from the first to the last arrival. Ends when all
- * arrived, nothing arrived for 2 s, or at RUN_LIMIT_MS.
+ * A replica (its own process, kept for every run so its code is as warm as the single service's): the
+ * service over NATS and Redis for `shards`. On `{ watch: n }` it waits for n more updates (or for
+ * nothing to arrive for 2 s, or RUN_LIMIT_MS) and answers with its first and last arrival and its CPU in
+ * between; on `{ stop: true }` it drains and exits.
  */
-async function absorbRun(natsUrl: string, bus: NatsBus, epoch: number, received: () => number): Promise<{ rate: number; cpuUsPerUpdate: number } & PublisherResult> {
+async function replica(natsUrl: string, redisUrl: string, shards: readonly number[]): Promise<void> {
+  const bus = await connectNatsBus({ servers: natsUrl, name: `bench-snapshot-replica-${shards.join('_')}` });
+  const store = await createRedisStore({ url: redisUrl, keyPrefix: 'bench:' });
+  const service = startSnapshotService({ bus, store, shards, shardCount: SHARDS, flushIntervalMs: FLUSH_INTERVAL_MS, logger: createLogger({ service: 'snapshot', level: 'silent' }), registry: createMetrics({ service: 'snapshot', defaultMetrics: false }) });
+  const received = (): number => service.metrics.updatesIn + service.metrics.staleUpdates;
   await bus.flush();
-  const child = fork(__filename, ['--publisher', natsUrl, String(epoch), String(UPDATES)]);
-  const published = new Promise<PublisherResult>((resolve, reject) => {
-    child.once('message', (message: PublisherResult) => resolve(message));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the publisher exited with ${String(code)}`))));
+  await new Promise<void>((resolve) => {
+    process.on('message', (message: { watch?: number; stop?: true }) => {
+      if (message.stop) return resolve();
+      const before = received();
+      const writesBefore = service.metrics.snapshotsWritten;
+      process.send!({ watching: true });
+      void watchArrivals(() => received() - before, message.watch!).then((arrivals) => {
+        const result: ReplicaResult = { received: arrivals.seen, firstNs: String(arrivals.first), lastNs: String(arrivals.last), cpuUs: arrivals.cpuUs, writes: service.metrics.snapshotsWritten - writesBefore };
+        process.send!(result);
+      });
+    });
+    process.send!({ ready: true });
   });
+  service.unsubscribe();
+  await service.drain();
+  await bus.close();
+  await store.close();
+}
+
+/** REPLICAS replica processes owning equal shares of the shards; `run` measures one absorb run into all of them. */
+async function startReplicas(natsUrl: string, redisUrl: string): Promise<{ run(epoch: number): Promise<{ rate: number; cpuUsPerUpdate: number; received: number; publishedPerSec: number }>; stop(): Promise<void> }> {
+  const symbolShards = symbolNames().map((symbol) => shardOf(symbol, SHARDS));
+  const replicas = Array.from({ length: REPLICAS }, (_, index) => {
+    const per = SHARDS / REPLICAS;
+    const shards = Array.from({ length: per }, (_, i) => index * per + i);
+    let expected = 0;
+    for (let n = 0; n < UPDATES; n += 1) if (shards.includes(symbolShards[n % SYMBOLS]!)) expected += 1;
+    const child = fork(__filename, ['--replica', natsUrl, redisUrl, shards.join(',')]);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    /** The next message from the replica; a replica that exits instead fails the run. */
+    const next = (): Promise<unknown> => Promise.race([new Promise((resolve) => child.once('message', resolve)), exited.then((code) => Promise.reject(new Error(`replica ${index} exited with ${String(code)}`)))]);
+    return { child, exited, next, expected };
+  });
+  await Promise.all(replicas.map((r) => r.next()));
+  return {
+    async run(epoch) {
+      const watching = replicas.map((r) => r.next());
+      for (const r of replicas) r.child.send({ watch: r.expected });
+      await Promise.all(watching);
+      const results = replicas.map((r) => r.next() as Promise<ReplicaResult>);
+      const publisher = await runPublisher(natsUrl, epoch);
+      const done = await Promise.all(results);
+      const received = done.reduce((sum, r) => sum + r.received, 0);
+      const first = done.reduce((min, r) => (BigInt(r.firstNs) < min ? BigInt(r.firstNs) : min), BigInt(done[0]!.firstNs));
+      const last = done.reduce((max, r) => (BigInt(r.lastNs) > max ? BigInt(r.lastNs) : max), 0n);
+      return { rate: received / (Number(last - first) / 1e9), cpuUsPerUpdate: done.reduce((sum, r) => sum + r.cpuUs, 0) / received, received, publishedPerSec: publisher.publishedPerSec };
+    },
+    async stop() {
+      for (const r of replicas) r.child.send({ stop: true });
+      await Promise.all(replicas.map((r) => r.exited));
+    },
+  };
+}
+
+/** Forks the publisher for one run and resolves with its figures once it has exited. */
+async function runPublisher(natsUrl: string, epoch: number): Promise<PublisherResult> {
+  const child = fork(__filename, ['--publisher', natsUrl, String(epoch), String(UPDATES)]);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const result = await Promise.race([new Promise<PublisherResult>((resolve) => child.once('message', resolve)), exited.then((code) => Promise.reject(new Error(`the publisher exited with ${String(code)}`)))]);
+  await exited;
+  return result;
+}
+
+/**
+ * Polls `received()` every 5 ms from the first arrival until `expected` arrived, nothing arrived for
+ * 2 s, or RUN_LIMIT_MS: the first and last arrival (monotonic ns) and this process's CPU in between.
+ */
+async function watchArrivals(received: () => number, expected: number): Promise<{ seen: number; first: bigint; last: bigint; cpuUs: number }> {
   let first = 0n;
   let last = 0n;
   let cpuFrom = process.cpuUsage();
@@ -362,11 +460,20 @@ async function absorbRun(natsUrl: string, bus: NatsBus, epoch: number, received:
       seen = now;
       idleSince = Date.now();
     }
-    if (seen >= UPDATES || (seen > 0 && Date.now() - idleSince > 2_000)) break;
+    if (seen >= expected || (seen > 0 && Date.now() - idleSince > 2_000)) break;
   }
-  const result = await published;
-  await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
-  return { rate: seen / (Number(last - first) / 1e9), cpuUsPerUpdate: cpuToLast / seen, ...result };
+  return { seen, first, last, cpuUs: cpuToLast };
+}
+
+/**
+ * One absorb run: a publisher process sends UPDATES updates; `received()` says how many arrived so far.
+ * Returns updates/s and this process's CPU per update from the first to the last arrival. Ends when all
+ * arrived, nothing arrived for 2 s, or at RUN_LIMIT_MS.
+ */
+async function absorbRun(natsUrl: string, bus: NatsBus, epoch: number, received: () => number): Promise<{ rate: number; cpuUsPerUpdate: number } & PublisherResult> {
+  await bus.flush();
+  const [arrivals, publisher] = await Promise.all([watchArrivals(received, UPDATES), runPublisher(natsUrl, epoch)]);
+  return { rate: arrivals.seen / (Number(arrivals.last - arrivals.first) / 1e9), cpuUsPerUpdate: arrivals.cpuUs / arrivals.seen, ...publisher };
 }
 
 const role = process.argv[2];
@@ -376,5 +483,6 @@ const fail = (error: unknown): void => {
   process.exit(1);
 };
 if (role === '--publisher') publisher(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])).then(done, fail);
+else if (role === '--replica') replica(process.argv[3]!, process.argv[4]!, process.argv[5]!.split(',').map(Number)).then(done, fail);
 else if (role === '--reader') reader(process.argv[3]!, Number(process.argv[4]) as SubscriptionMode).then(done, fail);
 else main().catch(fail);
