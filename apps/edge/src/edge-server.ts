@@ -86,7 +86,7 @@ export class EdgeServer {
   private readonly admitDue = (): void => this.admitWaiting();
 
   constructor(private readonly options: EdgeServerOptions) {
-    this.admission = new AdmissionPacer(options.admission);
+    this.admission = new AdmissionPacer<WaitingUpgrade>(options.admission, (waiting) => !waiting.socket.destroyed);
     const limits = options.services.limits;
     // ws enforces a hard cap (4x ours) while reading; our own limit answers with 4001 and a reason.
     this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: limits.maxMessageBytes * 4, handleProtocols: (offered) => encodingFromSubprotocols(offered)?.subprotocol ?? false });
@@ -209,14 +209,15 @@ export class EdgeServer {
     this.admissionTimer = undefined;
     const admitted: WaitingUpgrade[] = [];
     const expired: WaitingUpgrade[] = [];
-    this.admission.takeDue(performance.now(), admitted, expired);
+    const gone: WaitingUpgrade[] = [];
+    this.admission.takeDue(performance.now(), admitted, expired, gone);
     this.options.services.metrics.admissionQueued = this.admission.queued;
+    // Clients that hung up while they waited: their slot back, no turn spent on them.
+    for (const waiting of gone) this.options.connections.release(waiting.ip);
     for (const waiting of expired) this.refuseWaiting(waiting, 'admission_timeout', 'too many connections arriving at once; retry shortly');
     for (const waiting of admitted) {
       waiting.socket.off('error', ignoreSocketError);
-      // The client gave up while it waited.
-      if (waiting.socket.destroyed) this.options.connections.release(waiting.ip);
-      else this.upgrade(waiting);
+      this.upgrade(waiting);
     }
     this.scheduleAdmissions();
   }

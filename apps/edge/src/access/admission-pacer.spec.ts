@@ -5,7 +5,9 @@ const OPTIONS = { ratePerSec: 100, burst: 3, maxQueued: 4, maxWaitMs: 1_000 };
 function due(pacer: AdmissionPacer<string>, nowMs: number): { admitted: string[]; expired: string[] } {
   const admitted: string[] = [];
   const expired: string[] = [];
-  pacer.takeDue(nowMs, admitted, expired);
+  const dropped: string[] = [];
+  pacer.takeDue(nowMs, admitted, expired, dropped);
+  expect(dropped).toEqual([]);
   return { admitted, expired };
 }
 
@@ -53,6 +55,18 @@ describe('AdmissionPacer', () => {
     expect(due(pacer, 1_001)).toEqual({ admitted: [], expired: ['e'] });
     expect(due(pacer, 1_601)).toEqual({ admitted: [], expired: ['f'] });
     expect(pacer.queued).toBe(0);
+  });
+
+  it('drops items that are gone (the client hung up while waiting) without spending a token on them', () => {
+    const gone = new Set(['d', 'e']);
+    const pacer = new AdmissionPacer<string>(OPTIONS, (item) => !gone.has(item));
+    for (const c of ['a', 'b', 'c', 'd', 'e', 'f']) pacer.offer(c, 0);
+    const admitted: string[] = [];
+    const expired: string[] = [];
+    const dropped: string[] = [];
+    pacer.takeDue(10, admitted, expired, dropped);
+    // One token at 10 ms: d and e are dropped for free, f gets it.
+    expect({ admitted, expired, dropped }).toEqual({ admitted: ['f'], expired: [], dropped: ['d', 'e'] });
   });
 
   it('reports the next deadline when no token comes before it', () => {

@@ -30,7 +30,11 @@ export class AdmissionPacer<T> {
   private since: number[] = [];
   private head = 0;
 
-  constructor(options: AdmissionPacerOptions) {
+  /** `isLive`: false for an item not worth a turn any more (its client hung up while it waited). */
+  constructor(
+    options: AdmissionPacerOptions,
+    private readonly isLive: (item: T) => boolean = () => true,
+  ) {
     if (!(Number.isInteger(options.maxQueued) && options.maxQueued >= 0)) throw new EdgeError('EDGE_ERR_LIMIT_OPTION', `maxQueued must be a whole number >= 0, got ${String(options.maxQueued)}`);
     if (!(Number.isFinite(options.maxWaitMs) && options.maxWaitMs > 0)) throw new EdgeError('EDGE_ERR_LIMIT_OPTION', `maxWaitMs must be a number > 0, got ${String(options.maxWaitMs)}`);
     this.bucket = new MessageRateLimiter({ ratePerSec: options.ratePerSec, burst: options.burst });
@@ -53,10 +57,15 @@ export class AdmissionPacer<T> {
     return 'queued';
   }
 
-  /** Moves the items whose turn has come to `admitted` and those that waited too long to `expired`, oldest first. */
-  takeDue(nowMs: number, admitted: T[], expired: T[]): void {
+  /**
+   * Moves the items whose turn has come to `admitted`, those that waited too long to `expired`, and those no
+   * longer live to `dropped` (they cost no token), oldest first.
+   */
+  takeDue(nowMs: number, admitted: T[], expired: T[], dropped: T[]): void {
     while (this.head < this.items.length) {
-      if (nowMs - this.since[this.head]! > this.maxWaitMs) expired.push(this.shift());
+      const item = this.items[this.head]!;
+      if (!this.isLive(item)) dropped.push(this.shift());
+      else if (nowMs - this.since[this.head]! > this.maxWaitMs) expired.push(this.shift());
       else if (this.bucket.tryTake(nowMs)) admitted.push(this.shift());
       else break;
     }
