@@ -13,16 +13,20 @@
 //    the machine does as a whole, not what a replica would do with a core to itself.
 // 2. read: GetSnapshots of 100 random symbols over loopback gRPC from a client in another process
 //    (SnapshotClient, which decodes every snapshot: in this process its work delayed the server's),
-//    one call at a time, with the absorb load stopped; p50/p99/p99.9 and the server's CPU per call.
+//    one call at a time, with the absorb load stopped; p50/p99/p99.9 and the server's CPU per call. To
+//    place a tail: the bucket of the server's own duration histogram holding its p99 (the handler: store
+//    read and encoding), and the same calls from a client that does not decode the answer.
 // For scale, in the same run: the same NATS path with a handler that does nothing, the service's intake
 // fed in-process (its own cost per update), and GetSnapshots over an in-memory store (no Redis).
 // One scenario: `npm run bench -- snapshot [--quick] --json`.
 import { fork } from 'node:child_process';
+import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
 import { connect as connectTcp } from 'node:net';
 import { loadavg } from 'node:os';
 import { median, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol, TradeKind, TradePrint } from '@tickwire/protocol';
+import { GetSnapshotsRequest, MarketUpdate, shardOf, SubscriptionMode, tickSubjectForSymbol, TradeKind, TradePrint } from '@tickwire/protocol';
+import { SnapshotServiceService } from '@tickwire/protocol/grpc';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { SnapshotClient, startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
@@ -264,10 +268,11 @@ async function main(): Promise<void> {
     const loadReads = loadavg()[0]!;
     const full = await readLatencies(store, SubscriptionMode.FULL);
     const quote = await readLatencies(store, SubscriptionMode.QUOTE);
+    const fullRaw = await readLatencies(store, SubscriptionMode.FULL, false);
     const memoryFull = await readLatencies(memory, SubscriptionMode.FULL);
-    const line = (name: string, r: { latency: LatencySummary; serverCpuUsPerCall: number }): string =>
-      `${name}: p50 ${r.latency.p50.toFixed(0)} us, p99 ${r.latency.p99.toFixed(0)} us, p99.9 ${r.latency.p999.toFixed(0)} us, max ${r.latency.max.toFixed(0)} us over ${r.latency.samples} calls; server CPU ${r.serverCpuUsPerCall.toFixed(0)} us per call`;
-    process.stderr.write(`GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n`);
+    const line = (name: string, r: { latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }): string =>
+      `${name}: p50 ${r.latency.p50.toFixed(0)} us, p99 ${r.latency.p99.toFixed(0)} us, p99.9 ${r.latency.p999.toFixed(0)} us, max ${r.latency.max.toFixed(0)} us over ${r.latency.samples} calls; server CPU ${r.serverCpuUsPerCall.toFixed(0)} us per call; handler p99 <= ${r.handlerP99AtMostMs} ms`;
+    process.stderr.write(`GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n`);
 
     printResult({
       scenario: 'snapshot',
@@ -294,6 +299,10 @@ async function main(): Promise<void> {
       getSnapshots100P999Ms: ms(full.latency.p999),
       getSnapshots100MaxMs: ms(full.latency.max),
       getSnapshots100ServerCpuUsPerCall: Math.round(full.serverCpuUsPerCall),
+      getSnapshots100HandlerP99AtMostMs: full.handlerP99AtMostMs,
+      getSnapshots100UndecodedP50Ms: ms(fullRaw.latency.p50),
+      getSnapshots100UndecodedP99Ms: ms(fullRaw.latency.p99),
+      getSnapshots100UndecodedP999Ms: ms(fullRaw.latency.p999),
       getSnapshots100QuoteP50Ms: ms(quote.latency.p50),
       getSnapshots100QuoteP99Ms: ms(quote.latency.p99),
       getSnapshots100QuoteP999Ms: ms(quote.latency.p999),
@@ -315,9 +324,26 @@ async function main(): Promise<void> {
   }
 }
 
-/** The reader (its own process): READS calls of READ_BATCH random symbols, one at a time, after READ_WARMUP. */
-async function reader(address: string, mode: SubscriptionMode): Promise<void> {
+/**
+ * A client that hands back the response bytes undecoded: its latency is the server's and the transport's
+ * alone, without the 100 `MarketUpdate` decodes (and their garbage) `SnapshotClient` does per call.
+ */
+const RawSnapshotClient = makeGenericClientConstructor({ getSnapshots: { ...SnapshotServiceService.getSnapshots, responseDeserialize: (bytes: Buffer): Buffer => bytes } }, 'tickwire.v1.SnapshotService');
+
+/** GetSnapshots through `RawSnapshotClient`; resolves with the response's size in bytes. */
+function rawGetSnapshots(client: InstanceType<typeof RawSnapshotClient>, symbols: string[], mode: SubscriptionMode): Promise<number> {
+  return new Promise((resolve, reject) => {
+    (client as unknown as { getSnapshots(request: GetSnapshotsRequest, metadata: Metadata, done: (error: Error | null, response?: Buffer) => void): void }).getSnapshots(GetSnapshotsRequest.fromPartial({ symbols, mode }), new Metadata(), (error, response) => (error ? reject(error) : resolve(response!.length)));
+  });
+}
+
+/**
+ * The reader (its own process): READS calls of READ_BATCH random symbols, one at a time, after
+ * READ_WARMUP; `decoded` through SnapshotClient (what the edge sees), else through `RawSnapshotClient`.
+ */
+async function reader(address: string, mode: SubscriptionMode, decoded: boolean): Promise<void> {
   const client = new SnapshotClient(address);
+  const raw = new RawSnapshotClient(address, credentials.createInsecure());
   const symbols = symbolNames();
   let seed = 12_345;
   const pick = (): string[] =>
@@ -329,22 +355,38 @@ async function reader(address: string, mode: SubscriptionMode): Promise<void> {
   for (let i = 0; i < READ_WARMUP + READS; i += 1) {
     const batch = pick();
     const t0 = process.hrtime.bigint();
-    const response = await client.getSnapshots(batch, mode);
+    const answered = decoded ? (await client.getSnapshots(batch, mode)).snapshots.length : await rawGetSnapshots(raw, batch, mode);
     const us = Number(process.hrtime.bigint() - t0) / 1e3;
-    if (response.snapshots.length !== READ_BATCH) throw new Error(`GetSnapshots returned ${response.snapshots.length} of ${READ_BATCH}`);
+    if (decoded ? answered !== READ_BATCH : answered < READ_BATCH * 10) throw new Error(`GetSnapshots answered ${answered} ${decoded ? 'snapshots' : 'bytes'} for ${READ_BATCH} symbols`);
     if (i === READ_WARMUP - 1) process.send!({ warm: true });
     if (i >= READ_WARMUP) latencies.push(us);
   }
   client.close();
+  raw.close();
   process.send!(summarize(latencies));
 }
 
+/**
+ * The server's own share of a call: the upper bound of the duration bucket (handler start to answer
+ * handed to gRPC: the store read and the encoding) that holds the 99th percentile of GetSnapshots calls,
+ * warm-up included. Against the client's p99 it says whether a tail is in the handler or outside it
+ * (HTTP/2, scheduling, the client).
+ */
+async function handlerP99AtMostMs(registry: ReturnType<typeof createMetrics>): Promise<number> {
+  const histogram = (await registry.getMetricsAsJSON()).find((metric) => metric.name === 'tickwire_snapshot_grpc_request_duration_seconds');
+  const buckets = ((histogram?.values ?? []) as { metricName?: string; labels: Record<string, string | number>; value: number }[]).filter((v) => v.metricName?.endsWith('_bucket') && v.labels['method'] === 'GetSnapshots');
+  const total = buckets.find((b) => b.labels['le'] === '+Inf')?.value ?? 0;
+  const bound = buckets.find((b) => b.labels['le'] !== '+Inf' && b.value >= 0.99 * total)?.labels['le'];
+  return bound === undefined ? Number.POSITIVE_INFINITY : Number(bound) * 1e3;
+}
+
 /** GetSnapshots latency over loopback gRPC: the server here, the client in a child process; with the server's CPU per measured call. */
-async function readLatencies(store: SnapshotStore, mode: SubscriptionMode): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number }> {
+async function readLatencies(store: SnapshotStore, mode: SubscriptionMode, decoded = true): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }> {
   const logger = createLogger({ service: 'snapshot', level: 'silent' });
-  const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry: createMetrics({ service: 'snapshot', defaultMetrics: false }) });
+  const registry = createMetrics({ service: 'snapshot', defaultMetrics: false });
+  const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry });
   try {
-    const child = fork(__filename, ['--reader', server.address, String(mode), ...process.argv.slice(2)]);
+    const child = fork(__filename, ['--reader', server.address, String(mode), decoded ? 'decoded' : 'raw', ...process.argv.slice(2)]);
     let cpuFrom = process.cpuUsage();
     const latency = await new Promise<LatencySummary>((resolve, reject) => {
       child.on('message', (message: { warm?: true } & LatencySummary) => {
@@ -354,7 +396,7 @@ async function readLatencies(store: SnapshotStore, mode: SubscriptionMode): Prom
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the reader exited with ${String(code)}`)));
     });
-    return { latency, serverCpuUsPerCall: cpuUs(cpuFrom) / latency.samples };
+    return { latency, serverCpuUsPerCall: cpuUs(cpuFrom) / latency.samples, handlerP99AtMostMs: await handlerP99AtMostMs(registry) };
   } finally {
     await server.close(1_000);
   }
@@ -484,5 +526,5 @@ const fail = (error: unknown): void => {
 };
 if (role === '--publisher') publisher(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])).then(done, fail);
 else if (role === '--replica') replica(process.argv[3]!, process.argv[4]!, process.argv[5]!.split(',').map(Number)).then(done, fail);
-else if (role === '--reader') reader(process.argv[3]!, Number(process.argv[4]) as SubscriptionMode).then(done, fail);
+else if (role === '--reader') reader(process.argv[3]!, Number(process.argv[4]) as SubscriptionMode, process.argv[5] === 'decoded').then(done, fail);
 else main().catch(fail);
