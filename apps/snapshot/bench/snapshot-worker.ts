@@ -1,0 +1,178 @@
+// The snapshot bench's worker processes (snapshot.bench.ts starts them with WorkerProcesses): the
+// publisher, the GetSnapshots reader, and the replicas of the service, each in its own process so that
+// its CPU is not counted as the measured service's and its garbage does not pause it.
+import { connect as connectTcp } from 'node:net';
+import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
+import { connectNatsBus } from '@tickwire/bus';
+import { GetSnapshotsRequest, type SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
+import { SnapshotServiceService } from '@tickwire/protocol/grpc';
+import { createLogger, createMetrics } from '@tickwire/runtime';
+import { SnapshotClient } from '@tickwire/snapshot-grpc';
+import { createRedisStore } from '@tickwire/store';
+import { serveWorkerCommands } from '@tickwire/testing';
+import { startSnapshotService, type SnapshotService } from '../src/snapshot-service';
+import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, type ReplicaResult, SHARDS, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
+
+/** Updates per socket write of the publisher (~390 bytes each). */
+const PUBLISH_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The load generator (its own process): the updates as NATS `PUB` frames written to a plain socket in
+ * 1 MiB chunks, honouring the socket's backpressure, then a PING whose PONG says nats-server has read
+ * everything. A frame is only `PUB <subject> <size>\r\n<payload>\r\n`, prepared per symbol; the
+ * service under test still receives through nats.js. Resolves with its rate.
+ */
+async function publish(natsUrl: string, epoch: number, updates: number): Promise<PublisherResult> {
+  const url = new URL(natsUrl);
+  const socket = connectTcp(Number(url.port), url.hostname);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  let received = '';
+  const pong = new Promise<void>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      received = (received + chunk.toString('latin1')).slice(-4_096);
+      if (received.includes('-ERR')) reject(new Error(`nats-server refused the publisher: ${received.slice(received.indexOf('-ERR'), received.indexOf('-ERR') + 200)}`));
+      else if (received.includes('PONG')) resolve();
+    });
+    socket.once('error', reject);
+  });
+  socket.write('CONNECT {"verbose":false,"pedantic":false,"name":"bench-snapshot-publisher"}\r\n');
+  const symbols = symbolNames();
+  const templates = symbols.map((symbol) => template(symbol, epoch));
+  const heads = symbols.map((symbol, s) => Buffer.from(`PUB ${tickSubjectForSymbol(symbol, SHARDS)} ${templates[s]!.bytes.length}\r\n`, 'latin1'));
+  const seqs = new Array<number>(SYMBOLS).fill(0);
+  let chunk = Buffer.allocUnsafe(PUBLISH_CHUNK_BYTES);
+  let at = 0;
+  const started = process.hrtime.bigint();
+  for (let n = 0; n < updates; n += 1) {
+    const s = n % SYMBOLS;
+    const t = templates[s]!;
+    const head = heads[s]!;
+    if (at + head.length + t.bytes.length + 2 > chunk.length) {
+      if (!socket.write(chunk.subarray(0, at))) await new Promise((resolve) => socket.once('drain', resolve));
+      chunk = Buffer.allocUnsafe(PUBLISH_CHUNK_BYTES);
+      at = 0;
+    }
+    seqs[s]! += 1;
+    patchVarint5(t.bytes, t.seqAt, seqs[s]!);
+    patchVarint5(t.bytes, t.matchAt, n + 1);
+    at += head.copy(chunk, at);
+    chunk.set(t.bytes, at);
+    at += t.bytes.length;
+    chunk[at++] = 0x0d;
+    chunk[at++] = 0x0a;
+  }
+  socket.write(chunk.subarray(0, at));
+  socket.write('PING\r\n');
+  await pong;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  socket.end();
+  return { publishedPerSec: updates / seconds, bytesPerUpdate: templates[0]!.bytes.length };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function summarize(latenciesUs: number[]): LatencySummary {
+  latenciesUs.sort((a, b) => a - b);
+  return { p50: percentile(latenciesUs, 50), p99: percentile(latenciesUs, 99), p999: percentile(latenciesUs, 99.9), max: latenciesUs[latenciesUs.length - 1]!, samples: latenciesUs.length };
+}
+
+/**
+ * A client that hands back the response bytes undecoded: its latency is the server's and the transport's
+ * alone, without the 100 `MarketUpdate` decodes (and their garbage) `SnapshotClient` does per call.
+ */
+const RawSnapshotClient = makeGenericClientConstructor({ getSnapshots: { ...SnapshotServiceService.getSnapshots, responseDeserialize: (bytes: Buffer): Buffer => bytes } }, 'tickwire.v1.SnapshotService');
+
+/** GetSnapshots through `RawSnapshotClient`; resolves with the response's size in bytes. */
+function rawGetSnapshots(client: InstanceType<typeof RawSnapshotClient>, symbols: string[], mode: SubscriptionMode): Promise<number> {
+  return new Promise((resolve, reject) => {
+    (client as unknown as { getSnapshots(request: GetSnapshotsRequest, metadata: Metadata, done: (error: Error | null, response?: Buffer) => void): void }).getSnapshots(GetSnapshotsRequest.fromPartial({ symbols, mode }), new Metadata(), (error, response) => (error ? reject(error) : resolve(response!.length)));
+  });
+}
+
+/**
+ * `calls` GetSnapshots of READ_BATCH random symbols (from `seed`), one at a time; `decoded` through
+ * SnapshotClient (what the edge sees), else through `RawSnapshotClient`.
+ */
+async function read(address: string, mode: SubscriptionMode, decoded: boolean, calls: number, seed: number): Promise<LatencySummary> {
+  let state = seed;
+  const client = new SnapshotClient(address);
+  const raw = new RawSnapshotClient(address, credentials.createInsecure());
+  const symbols = symbolNames();
+  const pick = (): string[] =>
+    Array.from({ length: READ_BATCH }, () => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return symbols[state % SYMBOLS]!;
+    });
+  const latencies: number[] = [];
+  for (let i = 0; i < calls; i += 1) {
+    const batch = pick();
+    const t0 = process.hrtime.bigint();
+    const answered = decoded ? (await client.getSnapshots(batch, mode)).snapshots.length : await rawGetSnapshots(raw, batch, mode);
+    const us = Number(process.hrtime.bigint() - t0) / 1e3;
+    if (decoded ? answered !== READ_BATCH : answered < READ_BATCH * 10) throw new Error(`GetSnapshots answered ${answered} ${decoded ? 'snapshots' : 'bytes'} for ${READ_BATCH} symbols`);
+    latencies.push(us);
+  }
+  client.close();
+  raw.close();
+  return summarize(latencies);
+}
+
+/** The replica this worker runs (`serve-shards`), and the run it is watching. */
+let served: { service: SnapshotService; close(): Promise<void> } | undefined;
+let watched: Promise<ReplicaResult> | undefined;
+
+/** The service over NATS and Redis for `shards`, as a deployment's replica owning them runs it. */
+async function serveShards(natsUrl: string, redisUrl: string, shards: readonly number[]): Promise<void> {
+  const bus = await connectNatsBus({ servers: natsUrl, name: `bench-snapshot-replica-${shards.join('_')}` });
+  const store = await createRedisStore({ url: redisUrl, keyPrefix: 'bench:' });
+  const service = startSnapshotService({ bus, store, shards, shardCount: SHARDS, flushIntervalMs: FLUSH_INTERVAL_MS, logger: createLogger({ service: 'snapshot', level: 'silent' }), registry: createMetrics({ service: 'snapshot', defaultMetrics: false }) });
+  await bus.flush();
+  served = {
+    service,
+    async close() {
+      service.unsubscribe();
+      await service.drain();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+/** Starts watching for `expected` more updates; the result comes with the `arrivals` command. */
+function watch(expected: number): void {
+  const service = served!.service;
+  const received = (): number => service.metrics.updatesIn + service.metrics.staleUpdates;
+  const before = received();
+  const writesBefore = service.metrics.snapshotsWritten;
+  watched = watchArrivals(() => received() - before, expected).then((arrivals) => ({ received: arrivals.seen, firstNs: String(arrivals.first), lastNs: String(arrivals.last), cpuUs: arrivals.cpuUs, writes: service.metrics.snapshotsWritten - writesBefore }));
+}
+
+async function handle(command: WorkerCommand): Promise<WorkerReply> {
+  switch (command.type) {
+    case 'publish':
+      return { type: 'published', ...(await publish(command.natsUrl, command.epoch, command.updates)) };
+    case 'read':
+      return { type: 'latencies', ...(await read(command.address, command.mode, command.decoded, command.calls, command.seed)) };
+    case 'serve-shards':
+      await serveShards(command.natsUrl, command.redisUrl, command.shards);
+      return { type: 'serving' };
+    case 'watch':
+      if (!served) throw new Error('watch before serve-shards');
+      watch(command.expected);
+      return { type: 'watching' };
+    case 'arrivals':
+      if (!watched) throw new Error('arrivals before watch');
+      return { type: 'arrivals', ...(await watched) };
+    case 'stop':
+      await served?.close();
+      served = undefined;
+      return { type: 'stopped' };
+  }
+}
+
+serveWorkerCommands(handle);
