@@ -15,7 +15,8 @@
 //    (SnapshotClient, which decodes every snapshot: in this process its work delayed the server's),
 //    one call at a time, with the absorb load stopped; p50/p99/p99.9 and the server's CPU per call. To
 //    place a tail: the bucket of the server's own duration histogram holding its p99 (the handler: store
-//    read and encoding), and the same calls from a client that does not decode the answer.
+//    read and encoding), and the same calls from a client that does not decode the answer. Then reads
+//    while the same process absorbs a publisher's run, as a deployed replica does both.
 // For scale, in the same run: the same NATS path with a handler that does nothing, the service's intake
 // fed in-process (its own cost per update), and GetSnapshots over an in-memory store (no Redis).
 // One scenario: `npm run bench -- snapshot [--quick] --json`.
@@ -138,9 +139,13 @@ async function main(): Promise<void> {
     const quote = await readLatencies(readers, store, SubscriptionMode.QUOTE);
     const fullRaw = await readLatencies(readers, store, SubscriptionMode.FULL, false);
     const memoryFull = await readLatencies(readers, memory, SubscriptionMode.FULL);
+      const during = await readsDuringAbsorb(publisher, readers, nats.url, bus, store, 2 * RUNS + 1);
     const line = (name: string, r: { latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }): string =>
       `${name}: p50 ${r.latency.p50.toFixed(0)} us, p99 ${r.latency.p99.toFixed(0)} us, p99.9 ${r.latency.p999.toFixed(0)} us, max ${r.latency.max.toFixed(0)} us over ${r.latency.samples} calls; server CPU ${r.serverCpuUsPerCall.toFixed(0)} us per call; handler p99 <= ${r.handlerP99AtMostMs} ms`;
-    process.stderr.write(`GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n`);
+    process.stderr.write(
+      `GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n` +
+        `GetSnapshots x${READ_BATCH} FULL over Redis while the same process absorbs (${(during.absorbRate / 1e3).toFixed(0)}k updates/s): p50 ${during.latency.p50.toFixed(0)} us, p99 ${during.latency.p99.toFixed(0)} us, p99.9 ${during.latency.p999.toFixed(0)} us, max ${during.latency.max.toFixed(0)} us over ${during.latency.samples} calls\n`,
+    );
 
     printResult({
       scenario: 'snapshot',
@@ -181,6 +186,11 @@ async function main(): Promise<void> {
       reads: READS,
       readClient: 'another process',
       readsDuringAbsorb: false,
+      getSnapshots100DuringAbsorbP50Ms: ms(during.latency.p50),
+      getSnapshots100DuringAbsorbP99Ms: ms(during.latency.p99),
+      getSnapshots100DuringAbsorbP999Ms: ms(during.latency.p999),
+      readsDuringAbsorbSamples: during.latency.samples,
+      updatesPerSecDuringReads: Math.round(during.absorbRate),
       loadAverage: [Number(loadBefore.toFixed(2)), Number(loadReads.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
       servers: nats.backend,
       node: process.version,
@@ -220,6 +230,28 @@ async function readLatencies(readers: BenchWorkers, store: SnapshotStore, mode: 
     const latency = await readers.request(0, { ...read, calls: READS }, 'latencies');
     return { latency, serverCpuUsPerCall: cpuUs(cpuFrom) / latency.samples, handlerP99AtMostMs: await handlerP99AtMostMs(registry) };
   } finally {
+    await server.close(1_000);
+  }
+}
+
+/**
+ * GetSnapshots FULL over Redis while this process also absorbs a publisher's run through the service, as a
+ * deployed replica does both on one event loop. READS / 5 calls (about as long as the run): the calls that
+ * outlast it are measured without the load, so this is a floor on what the load costs the reads.
+ */
+async function readsDuringAbsorb(publisher: BenchWorkers, readers: BenchWorkers, natsUrl: string, bus: NatsBus, store: SnapshotStore, epoch: number): Promise<{ latency: LatencySummary; absorbRate: number }> {
+  const logger = createLogger({ service: 'snapshot', level: 'silent' });
+  const registry = createMetrics({ service: 'snapshot', defaultMetrics: false });
+  const service = startSnapshotService({ bus, store, shards: Array.from({ length: SHARDS }, (_, s) => s), shardCount: SHARDS, flushIntervalMs: FLUSH_INTERVAL_MS, logger, registry });
+  const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry });
+  try {
+    const read = { type: 'read', address: server.address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321 } as const;
+    await readers.request(0, { ...read, calls: READ_WARMUP }, 'latencies');
+    const [absorb, latency] = await Promise.all([absorbRun(publisher, natsUrl, bus, epoch, () => service.metrics.updatesIn + service.metrics.staleUpdates), readers.request(0, { ...read, calls: Math.round(READS / 5) }, 'latencies')]);
+    return { latency, absorbRate: absorb.rate };
+  } finally {
+    service.unsubscribe();
+    await service.drain();
     await server.close(1_000);
   }
 }
