@@ -10,11 +10,13 @@ import { hs256Token } from './test-tokens';
  * receiving) within a bound; refusals, if any, are the documented 503 / close codes and are counted; the
  * healthy clients connected throughout lose nothing.
  *
- * Their latency does NOT meet the issue's rule here (max(2 x baseline, baseline + 25 ms)): admitting 3,000
- * connections at once takes the edge's event loop ~1-3 s of CPU on this 2-core machine and healthy updates
- * queue behind it (p99 0.25-1.2 s measured; docs/reliability.md has the figures and what would fix it). The
- * storm windows therefore assert a wider floor, STORM_LATENCY_FLOOR_MS, which still fails if healthy clients
- * stall for seconds; the figures are printed either way.
+ * Their latency is held by admission pacing (ADMISSION_RATE, 500/s by default): on a quiet machine the
+ * healthy p99 was 35 ms while the crowd connected (calm baseline 8 ms, p99 299 ms unpaced) and 106 ms in the
+ * reconnect storm (46 ms calm with the crowd connected; 217 ms unpaced). That is near the issue's rule
+ * (max(2 x baseline, baseline + 25 ms)) but not within it every time, and a busy machine doubles it: the
+ * accept and HTTP parse of thousands of sockets arriving at once, and their closes, are not paced. So the
+ * storm windows assert a wider floor, STORM_LATENCY_FLOOR_MS, which fails if healthy clients stall for
+ * longer than any run here did; the figures, with the calm-with-crowd baseline, are printed every run.
  */
 
 const CROWD = 3_000;
@@ -24,10 +26,12 @@ const ADDRESSES = 8;
 /** The crowd watches its own symbols (2 each, ltp), published twice a second: 'served' = a live update arrived. */
 const CROWD_SYMBOLS = Array.from({ length: 100 }, (_, i) => `STORM.${String(i).padStart(3, '0')}`);
 const CROWD_PUMP_MS = 500;
+/** How long the healthy clients' latency is measured with the crowd connected and calm, before the storm. */
+const CROWD_CALM_MS = 3_000;
 /** Every client of the crowd must be served again within this after the drop. */
 const SERVED_WITHIN_MS = 20_000;
-/** The storm windows' latency rule: p99 <= max(2 x baseline p99, baseline p99 + this); 1.2 s was seen on a busy machine. */
-const STORM_LATENCY_FLOOR_MS = 3_000;
+/** The storm windows' latency rule: p99 <= max(2 x baseline p99, baseline p99 + this); 0.66 s was the worst seen, paced, on a busy machine. */
+const STORM_LATENCY_FLOOR_MS = 1_500;
 /** The edge's refusal reasons that answer 503 (a balancer or the SDK retries): the only ones a storm may cause. */
 const DOCUMENTED_REFUSALS = new Set(['per_ip_limit', 'process_limit', 'admission_queue_full', 'admission_timeout', 'draining']);
 const REFUSAL_REASONS = ['auth_required', 'auth_failed', 'token_expired', 'auth_timeout', 'origin', 'subprotocol', 'per_ip_limit', 'process_limit', 'admission_queue_full', 'admission_timeout', 'draining', 'message_too_big', 'invalid_messages', 'rate_limited', 'too_many_subscriptions', 'slow_consumer', 'idle_timeout'];
@@ -73,6 +77,12 @@ describe('edge process in a market-open reconnect storm', () => {
     for (const reason of REFUSAL_REASONS) expect({ reason, refused: after.delta(before, 'tickwire_edge_rejections_total', { reason }) }).toEqual({ reason, refused: 0 });
     expect(rig.edge.process.running).toBe(true);
     expect(window.latency.p99Ms).toBeLessThanOrEqual(window.limitMs);
+  });
+
+  it(`calm with the crowd connected: the healthy clients' latency at the storm's load, reported beside the baseline`, async () => {
+    const crowdCalm = await rig.latencyOver(CROWD_CALM_MS);
+    rig.figures['crowdCalm'] = { latency: crowdCalm };
+    expect(crowdCalm.samples).toBeGreaterThan(1_000);
   });
 
   it(`all ${CROWD} drop and reconnect at the same moment: every one served again within ${SERVED_WITHIN_MS / 1e3} s, refusals only 503s, counted; healthy clients within the storm latency rule`, async () => {
