@@ -55,14 +55,17 @@ describe('snapshot service restarted over an emptied Redis gets the quiet symbol
     await consumer.flush();
     const first = await snapshots.start({ NATS_URL: nats.url, REDIS_URL: redis.url });
 
+    // The normalizer consumes md.raw before ingest publishes any: without RAW_STREAM a late subscriber
+    // would miss the day's first batches, the Stock Directory among them.
+    const normalizer = new ServiceProcess('normalizer', { NATS_URL: nats.url, SHARD_COUNT: String(SHARD_COUNT), SHARDS: `0-${SHARD_COUNT - 1}`, MAX_UPDATES_PER_SEC: '20' });
+    running.push(normalizer);
+    await normalizer.waitFor('normalizer.consuming');
     const port = await findFreePort();
     const sim = new ServiceProcess('exchange-sim', { ...DAY, MODE: 'soupbintcp', PORT: String(port), SPEED: '4' });
     running.push(sim);
     await sim.waitFor('sim.soupbintcp_listening');
     const ingest = new ServiceProcess('ingest', { SOURCE: `soupbintcp://tw:tickwire@127.0.0.1:${port}?session=TICKWIRE01`, NATS_URL: nats.url, SHARD_COUNT: String(SHARD_COUNT) });
     running.push(ingest);
-    const normalizer = new ServiceProcess('normalizer', { NATS_URL: nats.url, SHARD_COUNT: String(SHARD_COUNT), SHARDS: `0-${SHARD_COUNT - 1}`, MAX_UPDATES_PER_SEC: '20' });
-    running.push(normalizer);
     await ingest.waitFor('feed.end_of_session', 60_000);
 
     // The day is over and every symbol quiet: the snapshot service holds each one's last seq.
