@@ -43,7 +43,7 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     let applied = 0;
     for (const entry of entries) {
       if (!isNewer(entry, this.latest.get(entry.symbol))) continue;
-      this.latest.set(entry.symbol, { symbol: entry.symbol, epoch: entry.epoch, seq: entry.seq, data: Uint8Array.from(entry.data) });
+      this.latest.set(entry.symbol, { symbol: entry.symbol, epoch: entry.epoch, seq: entry.seq, data: new Uint8Array(entry.data) });
       applied += 1;
     }
     return { applied, stale: entries.length - applied };
@@ -54,7 +54,7 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     for (const symbol of symbols) assertSymbol(symbol);
     return symbols.map((symbol) => {
       const stored = this.latest.get(symbol);
-      return stored && { ...stored, data: Uint8Array.from(stored.data) };
+      return stored && { ...stored, data: new Uint8Array(stored.data) };
     });
   }
 
@@ -63,7 +63,7 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     assertInstruments(list);
     for (const { symbol, data } of list) {
       if (!this.instruments.has(symbol)) this.sortedSymbols = undefined;
-      this.instruments.set(symbol, Uint8Array.from(data));
+      this.instruments.set(symbol, new Uint8Array(data));
     }
   }
 
@@ -75,7 +75,7 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     const out: InstrumentEntry[] = [];
     for (const symbol of this.sortedSymbols) {
       if (out.length === limit) break;
-      if (symbol.startsWith(prefix)) out.push({ symbol, data: Uint8Array.from(this.instruments.get(symbol)!) });
+      if (symbol.startsWith(prefix)) out.push({ symbol, data: new Uint8Array(this.instruments.get(symbol)!) });
     }
     return out;
   }
@@ -87,7 +87,7 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     let bars = this.candles.get(symbol);
     if (!bars) this.candles.set(symbol, (bars = []));
     for (const { startNs, data } of candles) {
-      const bar: StoredCandle = { minute: candleMinute(startNs), startNs, data: Uint8Array.from(data) };
+      const bar: StoredCandle = { minute: candleMinute(startNs), startNs, data: new Uint8Array(data) };
       const at = bars.findIndex((b) => b.minute >= bar.minute);
       if (at === -1) bars.push(bar);
       else if (bars[at]!.minute === bar.minute) bars[at] = bar;
@@ -102,7 +102,7 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     assertUint64(fromNs, 'fromNs');
     assertUint64(toNs, 'toNs');
     const bars = this.candles.get(symbol) ?? [];
-    return bars.filter((b) => b.startNs >= fromNs && b.startNs < toNs).map((b) => ({ startNs: b.startNs, data: Uint8Array.from(b.data) }));
+    return bars.filter((b) => b.startNs >= fromNs && b.startNs < toNs).map((b) => ({ startNs: b.startNs, data: new Uint8Array(b.data) }));
   }
 
   async ping(): Promise<void> {
