@@ -18,19 +18,30 @@ interface Line {
   readonly perRun: readonly Record<string, { readonly detail?: unknown; readonly error?: string }>[];
 }
 
+/** Stderr lines worth showing when the run fails, wherever they came: a scenario's error is printed long before the end. */
+const FAILURE_LINE = /error|fail|refus|timed out|exited/i;
+const FAILURE_LINES_KEPT = 40;
+
 function runQuickPeers(): Promise<{ code: number | null; lines: Line[]; stderrTail: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'tools/bench/dist/main.js'), '--peers-only', '--quick', '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const failures: string[] = [];
+    let partial = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-20_000);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (FAILURE_LINE.test(line) && failures.length < FAILURE_LINES_KEPT) failures.push(line.slice(0, 600));
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
     child.once('error', reject);
     child.once('exit', (code) => {
       clearTimeout(timer);
       const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
-      resolve({ code, lines, stderrTail: stderr.slice(-4_000) });
+      resolve({ code, lines, stderrTail: `lines naming a failure:\n${failures.join('\n')}\n...\nthe end of stderr:\n${stderr.slice(-3_000)}` });
     });
   });
 }
