@@ -132,6 +132,23 @@ export function describeSnapshotStoreContract(adapterName: string, makeTarget: (
         expect(got.map((s) => [s!.seq, s!.data[0]])).toEqual([[7n, 7], [2n, 2]]);
       });
 
+      it('applies a large batch (a flush of thousands of symbols) in order, with stale entries and repeats anywhere in it', async () => {
+        const symbols = Array.from({ length: 1_300 }, () => unique('flush'));
+        // Some already newer in the store: their entries in the batch are stale.
+        await store.putLatest(symbols.filter((_, i) => i % 7 === 0).map((symbol) => ({ symbol, epoch: 1n, seq: 100n, data: bytes(100) })));
+        const batch = symbols.map((symbol, i) => ({ symbol, epoch: 1n, seq: BigInt(1 + (i % 50)), data: bytes(i % 50) }));
+        // A symbol of the first part again near the end, newer: it wins.
+        batch.push({ symbol: symbols[1]!, epoch: 1n, seq: 99n, data: bytes(99) });
+        const result = await store.putLatest(batch);
+        const stale = symbols.filter((_, i) => i % 7 === 0).length;
+        expect(result).toEqual({ applied: batch.length - stale, stale });
+        const got = await store.getLatest(symbols);
+        symbols.forEach((symbol, i) => {
+          const expected = i % 7 === 0 ? 100n : i === 1 ? 99n : BigInt(1 + (i % 50));
+          expect({ symbol, seq: got[i]?.seq }).toEqual({ symbol, seq: expected });
+        });
+      });
+
       it('lets a newer epoch win even with a lower seq', async () => {
         const symbol = unique('epoch');
         await store.putLatest([{ symbol, epoch: 1n, seq: 1_000n, data: bytes(1) }]);
