@@ -1,9 +1,11 @@
 import { connect } from 'node:net';
 import { startHarness, type Harness } from '../test/edge-harness';
+import { rejectionCount } from '../test/rejection-count';
+import type { RejectionReason } from './edge-metrics';
 
 describe('EdgeServer HTTP reads and SSE admission', () => {
   let h: Harness;
-  const rejected = async (reason: string): Promise<number> => (await h.edge.metrics.rejections.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+  const rejected = (reason: RejectionReason): Promise<number> => rejectionCount(h.edge.metrics, reason);
   const read = async (path: string, symbols = ['A']): Promise<[number, unknown]> => {
     const response = await fetch(`${h.httpUrl}${path}`, { headers: { authorization: `Bearer ${await h.token({ ent: { symbols } })}` } });
     return [response.status, await response.json()];

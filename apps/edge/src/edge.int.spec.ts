@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
+import { waitUntil } from '@tickwire/bus/testing';
 import { CLOSE_CODES, ErrorCode, SubscriptionMode, SubscriptionResultCode, type MarketUpdate } from '@tickwire/protocol';
 import { startHarness, type Harness } from '../test/edge-harness';
+import { rejectionCount } from '../test/rejection-count';
 import { applyUpdateStream as applyStream, EdgeTestClient as TestClient, serverMessage as is, type EdgeWire as Wire } from '@tickwire/testing';
 
 async function connectAuthed(h: Harness, wire: Wire = 'json', claims?: Record<string, unknown>): Promise<TestClient> {
@@ -310,21 +312,9 @@ describe('edge rejections', () => {
 
   it('upgrades ws refuses itself (bad Sec-WebSocket-Key or -Version): 400, and the address slot goes back', async () => {
     h = await startHarness({ maxConnections: 3, maxConnectionsPerIp: 2 });
-    const { port } = new URL(h.url);
     const token = await h.token();
-    const upgrade = (headers: Record<string, string>): Promise<string> =>
-      new Promise((resolve, reject) => {
-        const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
-          const all = { Host: 'edge', Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Protocol': 'tickwire.v1.json', ...headers };
-          socket.write(`GET /v1/stream?token=${token} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
-        });
-        let answer = '';
-        socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
-        socket.on('close', () => resolve(answer));
-        socket.on('error', reject);
-      });
     // Twice the per-address limit: before the fix each one kept a slot, and the address was locked out.
-    for (let i = 0; i < 4; i++) expect(await upgrade(i % 2 === 0 ? { 'Sec-WebSocket-Version': '7' } : { 'Sec-WebSocket-Key': 'short' })).toMatch(/^HTTP\/1\.1 400 /);
+    for (let i = 0; i < 4; i++) expect((await rawUpgrade(h, token, i % 2 === 0 ? { 'Sec-WebSocket-Version': '7' } : { 'Sec-WebSocket-Key': 'short' }).answer).text).toMatch(/^HTTP\/1\.1 400 /);
     const a = await connectAuthed(h);
     const b = await connectAuthed(h);
     a.close();
@@ -416,10 +406,12 @@ interface UpgradeAnswer {
   close(): void;
 }
 
-function rawUpgrade(h: Harness, token: string): { answer: Promise<UpgradeAnswer>; destroy(): void } {
+/** A hand-written upgrade request; `headers` replace or add to a valid one's. */
+function rawUpgrade(h: Harness, token: string, headers: Record<string, string> = {}): { answer: Promise<UpgradeAnswer>; destroy(): void } {
   const started = performance.now();
   const socket = connect({ host: '127.0.0.1', port: Number(new URL(h.url).port) }, () => {
-    socket.write(`GET /v1/stream?token=${token} HTTP/1.1\r\nHost: edge\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tickwire.v1.json\r\n\r\n`);
+    const all = { Host: 'edge', Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Protocol': 'tickwire.v1.json', ...headers };
+    socket.write(`GET /v1/stream?token=${token} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
   });
   const answer = new Promise<UpgradeAnswer>((resolve, reject) => {
     let text = '';
@@ -432,10 +424,6 @@ function rawUpgrade(h: Harness, token: string): { answer: Promise<UpgradeAnswer>
     socket.on('error', reject);
   });
   return { answer, destroy: () => socket.destroy() };
-}
-
-async function rejections(h: Harness, reason: string): Promise<number> {
-  return (await h.edge.metrics.rejections.get()).values.find((v) => v.labels['reason'] === reason)?.value ?? 0;
 }
 
 describe('edge admission pacing', () => {
@@ -454,8 +442,8 @@ describe('edge admission pacing', () => {
     const refused = answers.filter((a) => a.status === 503);
     expect(opened.length + refused.length).toBe(10);
     for (const r of refused) expect(r.text).toMatch(/Retry-After: 1\r\n[\s\S]*too many connections arriving at once/);
-    const full = await rejections(h, 'admission_queue_full');
-    const timedOut = await rejections(h, 'admission_timeout');
+    const full = await rejectionCount(h.edge.metrics, 'admission_queue_full');
+    const timedOut = await rejectionCount(h.edge.metrics, 'admission_timeout');
     // The 2 of the burst at once, 3 queued, 5 refused at once. Of the 3 waiting, the first gets the token at
     // ~1 s, the other two time out at 1.2 s (a token comes every second). A machine too busy to fire the 1 s
     // timer before 1.2 s admits none of them: the order and the counts hold either way.
@@ -468,7 +456,7 @@ describe('edge admission pacing', () => {
     expect(h.edge.metrics.connections).toBe(opened.length);
     for (const a of opened) a.close();
     // Every slot is free again: the per-process limit's count returns to zero.
-    await until(() => h.edge.server['options'].connections.count === 0);
+    await waitUntil(() => h.edge.server['options'].connections.count === 0, 'every connection slot given back');
   });
 
   it('a client that gives up while it waits gives its address slot back', async () => {
@@ -478,16 +466,16 @@ describe('edge admission pacing', () => {
     expect(first.status).toBe(101);
     // Two wait, then hang up before their turn.
     const quitters = [rawUpgrade(h, token), rawUpgrade(h, token)];
-    await until(() => h.edge.metrics.admissionQueued === 2);
+    await waitUntil(() => h.edge.metrics.admissionQueued === 2, 'two upgrades waiting');
     for (const q of quitters) q.destroy();
     // Their turns come (2/s) and their slots go back: then two more from the same address get in.
-    await until(() => h.edge.metrics.admissionQueued === 0);
+    await waitUntil(() => h.edge.metrics.admissionQueued === 0, 'the quitters\' turns');
     const next = [rawUpgrade(h, token), rawUpgrade(h, token)];
     expect((await Promise.all(next.map((n) => n.answer))).map((a) => a.status)).toEqual([101, 101]);
     // The address is at its limit of 3 again: one more gets the per-address 503, not a place in the queue.
     expect((await rawUpgrade(h, token).answer).status).toBe(503);
-    expect(await rejections(h, 'per_ip_limit')).toBe(1);
-    expect(await rejections(h, 'admission_timeout')).toBe(0);
+    expect(await rejectionCount(h.edge.metrics, 'per_ip_limit')).toBe(1);
+    expect(await rejectionCount(h.edge.metrics, 'admission_timeout')).toBe(0);
   });
 
   it('draining answers whoever still waits with 503 at once', async () => {
@@ -496,19 +484,11 @@ describe('edge admission pacing', () => {
     const first = await rawUpgrade(h, token).answer;
     expect(first.status).toBe(101);
     const waiting = [rawUpgrade(h, token), rawUpgrade(h, token)];
-    await until(() => h.edge.metrics.admissionQueued === 2);
+    await waitUntil(() => h.edge.metrics.admissionQueued === 2, 'two upgrades waiting');
     h.edge.server.stopAccepting();
     for (const answer of await Promise.all(waiting.map((w) => w.answer))) expect(answer).toMatchObject({ status: 503, text: expect.stringContaining('server draining') });
     expect(h.edge.metrics.admissionQueued).toBe(0);
-    expect(await rejections(h, 'draining')).toBe(2);
+    expect(await rejectionCount(h.edge.metrics, 'draining')).toBe(2);
     first.close();
   });
 });
-
-async function until(condition: () => boolean, limitMs = 5_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${limitMs} ms: ${condition.toString()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

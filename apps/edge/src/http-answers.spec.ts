@@ -2,7 +2,8 @@ import { connect, type AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SubscriptionMode } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
-import { EdgeMetrics } from './edge-metrics';
+import { rejectionCount } from '../test/rejection-count';
+import { EdgeMetrics, type RejectionReason } from './edge-metrics';
 import { installHttpAnswers, MODE_BY_NAME, repeatedParameter, symbolsProblem } from './http-answers';
 
 describe('MODE_BY_NAME', () => {
@@ -33,7 +34,7 @@ describe('symbolsProblem', () => {
 describe('installHttpAnswers', () => {
   let app: FastifyInstance;
   let metrics: EdgeMetrics;
-  const rejected = async (reason: string): Promise<number> => (await metrics.rejections.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+  const rejected = (reason: RejectionReason): Promise<number> => rejectionCount(metrics, reason);
 
   beforeEach(async () => {
     metrics = new EdgeMetrics(createMetrics({ service: 'edge-test', defaultMetrics: false }));
