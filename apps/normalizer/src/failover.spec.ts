@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemoryBroker } from '@tickwire/bus';
-import { allTicksWildcard, MarketUpdate } from '@tickwire/protocol';
+import { allTicksWildcard, MarketUpdate, republishSubject } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { FakeTimers } from '../test/fake-timers';
 import { rawBatchesFromFile } from '../test/raw-batches';
@@ -70,6 +70,38 @@ describe('normalizer failover (active dies, standby takes over)', () => {
       const book = reference.books.instrumentBySymbol(symbol)!;
       expect({ symbol, ltp: last.ltp, volume: Number(last.volume), bid: last.quote?.bidPrice }).toEqual({ symbol, ltp: book.ltp, volume: book.volume, bid: book.bids.length > 0 ? book.bids.bestPrice : 0 });
     }
+  });
+
+  it('after taking over with nothing new to publish, answers md.republish with the seqs the previous active published', async () => {
+    const broker = new InMemoryBroker();
+    const updates: MarketUpdate[] = [];
+    broker.connect().subscribe(allTicksWildcard, (data) => updates.push(MarketUpdate.decode(data)));
+    const [timersA, timersB] = [new FakeTimers(), new FakeTimers()];
+    const active = instance(broker, timersA, 100n, false);
+    const standby = instance(broker, timersB, 200n, true);
+    for (const batch of rawBatchesFromFile(SAMPLE, SHARDS, 20)) {
+      active.onBatch(batch.bytes);
+      standby.onBatch(batch.bytes);
+      timersA.advance(1);
+      timersB.advance(1);
+      await settle();
+    }
+    timersA.advance(5_000);
+    await settle();
+    const lastSeq = new Map(updates.map((u) => [u.symbol, u.seq]));
+    expect([...lastSeq.keys()].sort()).toEqual(['ALC', 'BOB', 'CHAR']);
+    // The active dies; the standby takes the lease.
+    active.stop();
+    standby.becomeActive();
+    timersB.advance(5_000);
+    await settle();
+    // The books equal what was published: the takeover itself sends nothing.
+    const published = updates.length;
+    for (const shard of [0, 1]) broker.connect().publish(republishSubject(shard), new Uint8Array(0));
+    await settle();
+    const again = updates.slice(published);
+    expect(new Map(again.map((u) => [u.symbol, u.seq]))).toEqual(lastSeq);
+    expect(again.every((u) => u.epoch === 100n)).toBe(true);
   });
 
   it('starts a new epoch when it did not see the active from the start (a client could have seen seqs it does not know)', async () => {

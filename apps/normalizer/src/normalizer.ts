@@ -264,11 +264,17 @@ export class Normalizer {
       instrument.fillDepth(this.depth);
       // Every field, no prints (they were sent once, with their own update).
       this.encoder.encode(instrument, this.depth, instrument.trades.total, UPDATE_FIELDS_ALL, seq, 0, 0, publishHi, publishLo, this.stale[locate] === 1);
-      this.bus.publish(this.subjects[locate]!, this.encoder.take());
+      // Its subject may not be cached yet: after a takeover the seqs come from what the previous active published.
+      this.bus.publish(this.tickSubjectOf(instrument), this.encoder.take());
       sent++;
     }
     this.metrics.republishedUpdates += sent;
     this.logger.info({ event: 'normalizer.republished', shard, symbols: sent }, `published the latest state of ${sent} symbols of shard ${shard} again, as asked`);
+  }
+
+  /** `md.tick.<shard>.<symbol>` of `instrument`, built once. */
+  private tickSubjectOf(instrument: Instrument): string {
+    return (this.subjects[instrument.locate] ??= tickSubject(shardOf(instrument.symbol, this.options.shardCount), instrument.symbol));
   }
 
   /** Reference data of an instrument listed by a Stock Directory ('R') message, on `md.instrument.<shard>`. */
@@ -402,7 +408,7 @@ export class Normalizer {
       this.metrics.noopUpdatesSkipped++;
       return;
     }
-    const subject = (this.subjects[locate] ??= tickSubject(shardOf(instrument.symbol, this.options.shardCount), instrument.symbol));
+    const subject = this.tickSubjectOf(instrument);
     const seq = this.seqs[locate]! + 1;
     const now = this.options.nowUnixNs();
     const publishHi = Number((now >> 32n) & U32_MASK);
