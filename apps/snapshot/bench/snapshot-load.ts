@@ -34,7 +34,8 @@ export interface LatencySummary {
 /** Commands to a worker (`WorkerProcesses` from @tickwire/testing); one reply each. */
 export type WorkerCommand =
   | { readonly type: 'publish'; readonly natsUrl: string; readonly epoch: number; readonly updates: number }
-  | { readonly type: 'read'; readonly address: string; readonly mode: SubscriptionMode; readonly decoded: boolean; readonly calls: number; readonly seed: number }
+  | { readonly type: 'read'; readonly address: string; readonly mode: SubscriptionMode; readonly decoded: boolean; readonly calls: number; readonly seed: number; readonly batch: number }
+  | { readonly type: 'read-http2'; readonly address: string; readonly calls: number; readonly requestBytes: number }
   | { readonly type: 'serve-shards'; readonly natsUrl: string; readonly redisUrl: string; readonly shards: readonly number[] }
   | { readonly type: 'watch'; readonly expected: number }
   | { readonly type: 'arrivals' }

@@ -1,6 +1,7 @@
 // The snapshot bench's worker processes (snapshot.bench.ts starts them with WorkerProcesses): the
 // publisher, the GetSnapshots reader, and the replicas of the service, each in its own process so that
 // its CPU is not counted as the measured service's and its garbage does not pause it.
+import { connect as connectHttp2 } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
 import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
 import { connectNatsBus } from '@tickwire/bus';
@@ -11,7 +12,7 @@ import { SnapshotClient } from '@tickwire/snapshot-grpc';
 import { createRedisStore } from '@tickwire/store';
 import { serveWorkerCommands } from '@tickwire/testing';
 import { startSnapshotService, type SnapshotService } from '../src/snapshot-service';
-import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, type ReplicaResult, SHARDS, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
+import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, type ReplicaResult, SHARDS, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
 
 /** Updates per socket write of the publisher (~390 bytes each). */
 const PUBLISH_CHUNK_BYTES = 1 << 20;
@@ -95,30 +96,61 @@ function rawGetSnapshots(client: InstanceType<typeof RawSnapshotClient>, symbols
 }
 
 /**
- * `calls` GetSnapshots of READ_BATCH random symbols (from `seed`), one at a time; `decoded` through
+ * `calls` GetSnapshots of `batch` random symbols (from `seed`), one at a time; `decoded` through
  * SnapshotClient (what the edge sees), else through `RawSnapshotClient`.
  */
-async function read(address: string, mode: SubscriptionMode, decoded: boolean, calls: number, seed: number): Promise<LatencySummary> {
+async function read(address: string, mode: SubscriptionMode, decoded: boolean, calls: number, seed: number, batch: number): Promise<LatencySummary> {
   let state = seed;
   const client = new SnapshotClient(address);
   const raw = new RawSnapshotClient(address, credentials.createInsecure());
   const symbols = symbolNames();
   const pick = (): string[] =>
-    Array.from({ length: READ_BATCH }, () => {
+    Array.from({ length: batch }, () => {
       state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
       return symbols[state % SYMBOLS]!;
     });
   const latencies: number[] = [];
   for (let i = 0; i < calls; i += 1) {
-    const batch = pick();
+    const symbols = pick();
     const t0 = process.hrtime.bigint();
-    const answered = decoded ? (await client.getSnapshots(batch, mode)).snapshots.length : await rawGetSnapshots(raw, batch, mode);
+    const answered = decoded ? (await client.getSnapshots(symbols, mode)).snapshots.length : await rawGetSnapshots(raw, symbols, mode);
     const us = Number(process.hrtime.bigint() - t0) / 1e3;
-    if (decoded ? answered !== READ_BATCH : answered < READ_BATCH * 10) throw new Error(`GetSnapshots answered ${answered} ${decoded ? 'snapshots' : 'bytes'} for ${READ_BATCH} symbols`);
+    if (decoded ? answered !== batch : answered < batch * 10) throw new Error(`GetSnapshots answered ${answered} ${decoded ? 'snapshots' : 'bytes'} for ${batch} symbols`);
     latencies.push(us);
   }
   client.close();
   raw.close();
+  return summarize(latencies);
+}
+
+/**
+ * The floor under any GetSnapshots figure on this machine: `calls` plain HTTP/2 POSTs of `requestBytes`,
+ * one at a time, to the bench's HTTP/2 server (node:http2, which grpc-js runs on), which answers each
+ * with a fixed body of a 100-symbol answer's size and does nothing else: no gRPC, no store, no decoding.
+ */
+async function readHttp2(address: string, calls: number, requestBytes: number): Promise<LatencySummary> {
+  const session = connectHttp2(`http://${address}`);
+  const body = Buffer.alloc(requestBytes, 1);
+  const post = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const stream = session.request({ ':method': 'POST', ':path': '/floor' });
+      let bytes = 0;
+      stream.on('data', (chunk: Buffer) => void (bytes += chunk.length));
+      stream.once('end', () => resolve(bytes));
+      stream.once('error', reject);
+      stream.end(body);
+    });
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < calls; i += 1) {
+      const t0 = process.hrtime.bigint();
+      const bytes = await post();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e3);
+      if (bytes === 0) throw new Error('the HTTP/2 floor server answered an empty body');
+    }
+  } finally {
+    session.close();
+  }
   return summarize(latencies);
 }
 
@@ -157,7 +189,9 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
     case 'publish':
       return { type: 'published', ...(await publish(command.natsUrl, command.epoch, command.updates)) };
     case 'read':
-      return { type: 'latencies', ...(await read(command.address, command.mode, command.decoded, command.calls, command.seed)) };
+      return { type: 'latencies', ...(await read(command.address, command.mode, command.decoded, command.calls, command.seed, command.batch)) };
+    case 'read-http2':
+      return { type: 'latencies', ...(await readHttp2(command.address, command.calls, command.requestBytes)) };
     case 'serve-shards':
       await serveShards(command.natsUrl, command.redisUrl, command.shards);
       return { type: 'serving' };

@@ -18,13 +18,16 @@
 //    read and encoding), and the same calls from a client that does not decode the answer. Then reads
 //    while the same process absorbs a publisher's run, as a deployed replica does both.
 // For scale, in the same run: the same NATS path with a handler that does nothing, the service's intake
-// fed in-process (its own cost per update), and GetSnapshots over an in-memory store (no Redis).
+// fed in-process (its own cost per update), GetSnapshots over an in-memory store (no Redis) and of one
+// symbol, and the floor under all of them: a plain node:http2 round trip of the same sizes (no gRPC).
 // One scenario: `npm run bench -- snapshot [--quick] --json`.
+import { createServer as createHttp2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { median, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
-import { shardOf, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
+import { GetSnapshotsRequest, shardOf, SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
@@ -139,11 +142,14 @@ async function main(): Promise<void> {
     const quote = await readLatencies(readers, store, SubscriptionMode.QUOTE);
     const fullRaw = await readLatencies(readers, store, SubscriptionMode.FULL, false);
     const memoryFull = await readLatencies(readers, memory, SubscriptionMode.FULL);
+    const single = await readLatencies(readers, store, SubscriptionMode.FULL, true, 1);
+    const floor = await http2Floor(readers);
       const during = await readsDuringAbsorb(publisher, readers, nats.url, bus, store, 2 * RUNS + 1);
     const line = (name: string, r: { latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }): string =>
       `${name}: p50 ${r.latency.p50.toFixed(0)} us, p99 ${r.latency.p99.toFixed(0)} us, p99.9 ${r.latency.p999.toFixed(0)} us, max ${r.latency.max.toFixed(0)} us over ${r.latency.samples} calls; server CPU ${r.serverCpuUsPerCall.toFixed(0)} us per call; handler p99 <= ${r.handlerP99AtMostMs} ms`;
     process.stderr.write(
-      `GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n` +
+      `GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n  ${line('1 symbol over Redis FULL', single)}\n` +
+        `  the floor, plain node:http2 POST of a 100-symbol request answered with a 100-symbol answer's bytes: p50 ${floor.p50.toFixed(0)} us, p99 ${floor.p99.toFixed(0)} us, p99.9 ${floor.p999.toFixed(0)} us, max ${floor.max.toFixed(0)} us over ${floor.samples} calls\n` +
         `GetSnapshots x${READ_BATCH} FULL over Redis while the same process absorbs (${(during.absorbRate / 1e3).toFixed(0)}k updates/s): p50 ${during.latency.p50.toFixed(0)} us, p99 ${during.latency.p99.toFixed(0)} us, p99.9 ${during.latency.p999.toFixed(0)} us, max ${during.latency.max.toFixed(0)} us over ${during.latency.samples} calls\n`,
     );
 
@@ -183,6 +189,11 @@ async function main(): Promise<void> {
       getSnapshots100MemoryP50Ms: ms(memoryFull.latency.p50),
       getSnapshots100MemoryP99Ms: ms(memoryFull.latency.p99),
       getSnapshots100MemoryP999Ms: ms(memoryFull.latency.p999),
+      getSnapshots1P50Ms: ms(single.latency.p50),
+      getSnapshots1P99Ms: ms(single.latency.p99),
+      http2FloorP50Ms: ms(floor.p50),
+      http2FloorP99Ms: ms(floor.p99),
+      http2FloorP999Ms: ms(floor.p999),
       reads: READS,
       readClient: 'another process',
       readsDuringAbsorb: false,
@@ -219,18 +230,45 @@ async function handlerP99AtMostMs(registry: ReturnType<typeof createMetrics>): P
 }
 
 /** GetSnapshots latency over loopback gRPC: the server here, the client in a child process; with the server's CPU per measured call. */
-async function readLatencies(readers: BenchWorkers, store: SnapshotStore, mode: SubscriptionMode, decoded = true): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }> {
+async function readLatencies(readers: BenchWorkers, store: SnapshotStore, mode: SubscriptionMode, decoded = true, batch = READ_BATCH): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }> {
   const logger = createLogger({ service: 'snapshot', level: 'silent' });
   const registry = createMetrics({ service: 'snapshot', defaultMetrics: false });
   const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry });
   try {
-    const read = { type: 'read', address: server.address, mode, decoded, seed: 12_345 } as const;
+    const read = { type: 'read', address: server.address, mode, decoded, seed: 12_345, batch } as const;
     await readers.request(0, { ...read, calls: READ_WARMUP }, 'latencies');
     const cpuFrom = process.cpuUsage();
     const latency = await readers.request(0, { ...read, calls: READS }, 'latencies');
     return { latency, serverCpuUsPerCall: cpuUs(cpuFrom) / latency.samples, handlerP99AtMostMs: await handlerP99AtMostMs(registry) };
   } finally {
     await server.close(1_000);
+  }
+}
+
+/**
+ * The same round trip without gRPC, the store or any decoding: a node:http2 server (what grpc-js runs on)
+ * here answering every POST with a fixed body of a 100-symbol FULL answer's size, the client in the reader
+ * process posting a request of a 100-symbol request's size. What this machine's scheduler and Node's HTTP/2
+ * cost alone: no GetSnapshots figure can be lower.
+ */
+async function http2Floor(readers: BenchWorkers): Promise<LatencySummary> {
+  const answer = Buffer.alloc(READ_BATCH * (template(symbolNames()[0]!, 1).bytes.length + 3), 7);
+  const requestBytes = GetSnapshotsRequest.encode({ symbols: symbolNames().slice(0, READ_BATCH), mode: SubscriptionMode.FULL }).finish().length;
+  const server = createHttp2Server();
+  server.on('stream', (stream) => {
+    stream.on('data', () => undefined);
+    stream.once('end', () => {
+      stream.respond({ ':status': 200 });
+      stream.end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const read = { type: 'read-http2', address: `127.0.0.1:${(server.address() as AddressInfo).port}`, requestBytes } as const;
+    await readers.request(0, { ...read, calls: READ_WARMUP }, 'latencies');
+    return await readers.request(0, { ...read, calls: READS }, 'latencies');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 
@@ -245,7 +283,7 @@ async function readsDuringAbsorb(publisher: BenchWorkers, readers: BenchWorkers,
   const service = startSnapshotService({ bus, store, shards: Array.from({ length: SHARDS }, (_, s) => s), shardCount: SHARDS, flushIntervalMs: FLUSH_INTERVAL_MS, logger, registry });
   const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry });
   try {
-    const read = { type: 'read', address: server.address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321 } as const;
+    const read = { type: 'read', address: server.address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321, batch: READ_BATCH } as const;
     await readers.request(0, { ...read, calls: READ_WARMUP }, 'latencies');
     const [absorb, latency] = await Promise.all([absorbRun(publisher, natsUrl, bus, epoch, () => service.metrics.updatesIn + service.metrics.staleUpdates), readers.request(0, { ...read, calls: Math.round(READS / 5) }, 'latencies')]);
     return { latency, absorbRate: absorb.rate };
