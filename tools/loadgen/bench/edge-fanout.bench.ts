@@ -11,10 +11,11 @@ import { SubscriptionMode } from '@tickwire/protocol';
 import { DEFAULT_SOURCE_ADDRESSES, splitRange, subscribersPerSymbol } from '../src/connection-plan';
 import { mergeTallies } from '../src/delivery-tally';
 import { LoadWorkerPool } from '../src/load-worker-pool';
-import { CpuWindow } from '../src/process-sampler';
+import { CpuWindow, readCpuSeconds } from '../src/process-sampler';
 import { wallClockNs } from '../src/wall-clock';
 import type { TallyReply } from '../src/worker-protocol';
 import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startEdgeProcess, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { measureSocketFloor, type SocketFloor } from './socket-floor';
 import { publishTicks, type TickSource } from './tick-publisher';
 
 const argv = process.argv.slice(2);
@@ -30,6 +31,9 @@ const STEPS = stepsFlag(argv) ?? (quick ? [50_000, 200_000, 1_000_000] : [25_000
 const WARMUP_SECONDS = 2;
 const P99_TARGET_MS = 20;
 const DRAIN_TIMEOUT_MS = 10_000;
+/** The socket floor's frame: about a binary quote update's frame (the steps report the real average). */
+const FLOOR_FRAME_BYTES = 64;
+const FLOOR_SECONDS = quick ? 2 : 5;
 const cpuProfDir = argv.includes('--edge-cpu-prof') ? `${process.cwd()}/bench-results/tmp/edge-cpu-prof` : undefined;
 
 /** `--steps 100000,200000`: the delivered-rate targets to try, in order. */
@@ -52,6 +56,9 @@ interface StepResult {
   readonly conflatedOrRepaired: number;
   readonly frames: number;
   readonly updatesPerFrame: number;
+  readonly bytesPerFrame: number;
+  /** The edge process's CPU (user + system) over the step / frames delivered: against the socket floor's CPU per write. */
+  readonly edgeCpuUsPerFrame: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly p999Ms: number;
@@ -104,7 +111,7 @@ function closesOf(replies: readonly TallyReply[], code?: string): number {
   return n;
 }
 
-async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerPool; bus: NatsBus; ticks: TickSource; fanout: readonly number[]; cpuPids: Record<string, number>; opsPort: number; closesBefore: number; slowBefore: number }): Promise<StepResult> {
+async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerPool; bus: NatsBus; ticks: TickSource; fanout: readonly number[]; cpuPids: Record<string, number>; edgePid: number; opsPort: number; closesBefore: number; slowBefore: number }): Promise<StepResult> {
   const averageFanout = ctx.fanout.reduce((a, b) => a + b, 0) / ctx.fanout.length;
   const rate = target / averageFanout;
   const total = Math.round(rate * seconds);
@@ -112,6 +119,7 @@ async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerP
   const metricsBefore = await edgeMetrics(ctx.opsPort);
   const cpu = new CpuWindow(ctx.cpuPids);
   cpu.start();
+  const edgeCpuFrom = readCpuSeconds(ctx.edgePid);
   const startedNs = wallClockNs();
   const perSymbol = await publishTicks(ctx.ticks, ctx.bus, rate, total);
   const publishedNs = wallClockNs();
@@ -133,6 +141,7 @@ async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerP
     replies = await tallies(ctx.pool, false);
   }
   const cpuShares = cpu.stop();
+  const edgeCpuSeconds = readCpuSeconds(ctx.edgePid) - edgeCpuFrom;
   const metricsAfter = await edgeMetrics(ctx.opsPort);
   const merged = mergeTallies(replies.map((r) => r.tally));
   const endNs = Math.max(publishedNs, merged.lastUpdateNs);
@@ -151,6 +160,8 @@ async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerP
     conflatedOrRepaired: merged.snapshots,
     frames: merged.frames,
     updatesPerFrame: round((merged.updates + merged.snapshots) / Math.max(1, merged.frames)),
+    bytesPerFrame: Math.round(merged.bytes / Math.max(1, merged.frames)),
+    edgeCpuUsPerFrame: round((edgeCpuSeconds * 1e6) / Math.max(1, merged.frames)),
     p50Ms: round(merged.latency.quantileUs(0.5) / 1e3, 3),
     p99Ms: round(p99Ms, 3),
     p999Ms: round(merged.latency.quantileUs(0.999) / 1e3, 3),
@@ -164,11 +175,17 @@ async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerP
     allDelivered: merged.updates === expected && merged.snapshots === 0 && closes === 0 && merged.malformedFrames === 0,
     ok: merged.updates === expected && merged.snapshots === 0 && closes === 0 && merged.malformedFrames === 0 && p99Ms < P99_TARGET_MS,
   };
-  log(`edge-fanout step ${target.toLocaleString('en-US')}/s target: published ${result.publishedPerSec}/s, delivered ${merged.updates}/${expected} = ${result.deliveredPerSec.toLocaleString('en-US')}/s, ${result.updatesPerFrame} updates/frame, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, p999 ${result.p999Ms} ms (edge write p50 <= ${result.edgeWriteP50Ms} ms, p99 <= ${result.edgeWriteP99Ms} ms), conflated ${result.edgeConflated}, closes ${closes}; CPU ${JSON.stringify(result.cpu)} -> ${result.ok ? 'ok' : result.allDelivered ? `all delivered, p99 over ${P99_TARGET_MS} ms` : 'NOT all delivered'}`);
+  log(`edge-fanout step ${target.toLocaleString('en-US')}/s target: published ${result.publishedPerSec}/s, delivered ${merged.updates}/${expected} = ${result.deliveredPerSec.toLocaleString('en-US')}/s, ${result.updatesPerFrame} updates/frame (${result.bytesPerFrame} B, edge CPU ${result.edgeCpuUsPerFrame} us each), p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, p999 ${result.p999Ms} ms (edge write p50 <= ${result.edgeWriteP50Ms} ms, p99 <= ${result.edgeWriteP99Ms} ms), conflated ${result.edgeConflated}, closes ${closes}; CPU ${JSON.stringify(result.cpu)} -> ${result.ok ? 'ok' : result.allDelivered ? `all delivered, p99 over ${P99_TARGET_MS} ms` : 'NOT all delivered'}`);
   return result;
 }
 
 async function main(): Promise<void> {
+  // First, with nothing else running: the machine's cost of one small frame over loopback (socket-floor.ts).
+  const floor = await measureSocketFloor({ connections: CONNECTIONS, frameBytes: FLOOR_FRAME_BYTES, seconds: FLOOR_SECONDS, readers: WORKERS, addressCount: DEFAULT_SOURCE_ADDRESSES });
+  log(
+    `edge-fanout socket floor: ${floor.writesPerSec.toLocaleString('en-US')} writes/s of ${floor.frameBytes} B to ${floor.connections} sockets; writer ${floor.writerCpuUsPerWrite} us CPU per write (${floor.writerSystemUsPerWrite} us in the kernel), readers ${floor.readersCpuUsPerFrame} us per frame; ` +
+      `the machine carries at most ${floor.machineFramesPerSecCeiling.toLocaleString('en-US')} frames/s; ${floor.skippedBacklogged} writes skipped (socket backlogged)`,
+  );
   const upstream = await startUpstream(SYMBOLS);
   const pool = LoadWorkerPool.start(WORKERS, WORKER_SCRIPT);
   let bus: NatsBus | undefined;
@@ -198,12 +215,12 @@ async function main(): Promise<void> {
       const cpuPids: Record<string, number> = { edge: edge.pid, publisher: process.pid, nats: upstream.nats.pid };
       pool.pids.forEach((pid, i) => (cpuPids[`worker${i}`] = pid));
       const baseline = await tallies(pool, true);
-      const stepContext = { pool, bus, ticks: upstream.ticks, fanout, cpuPids, opsPort: edge.opsPort, closesBefore: closesOf(baseline), slowBefore: closesOf(baseline, '4200') };
+      const stepContext = { pool, bus, ticks: upstream.ticks, fanout, cpuPids, edgePid: edge.pid, opsPort: edge.opsPort, closesBefore: closesOf(baseline), slowBefore: closesOf(baseline, '4200') };
       log('edge-fanout: warm-up');
       await runStep(STEPS[0]!, WARMUP_SECONDS, stepContext);
       const steps: StepResult[] = [];
       for (const target of STEPS) {
-        const step = await runStep(target, STEP_SECONDS, { pool, bus, ticks: upstream.ticks, fanout, cpuPids, opsPort: edge.opsPort, closesBefore: closesOf(baseline), slowBefore: closesOf(baseline, '4200') });
+        const step = await runStep(target, STEP_SECONDS, stepContext);
         steps.push(step);
         // Step up while the edge delivers everything (latency may already be over target: the rate still says where the throughput limit is).
         if (!step.allDelivered) break;
@@ -240,6 +257,8 @@ async function main(): Promise<void> {
         slowConsumerCloses: steps.reduce((a, s) => a + s.slowConsumerCloses, 0),
         targetDeliveredPerSec: 1_000_000,
         targetP99Ms: P99_TARGET_MS,
+        socketFloor: floor,
+        ...targetAgainstFloor(floor, best ?? bestDelivering),
         cores: 2,
         workers: WORKERS,
         steps,
@@ -253,6 +272,25 @@ async function main(): Promise<void> {
     pool.close();
     await upstream.stop();
   }
+}
+
+/**
+ * What the 1M updates/s, p99 < 20 ms target asks of the machine, from the socket floor: every client gets
+ * 1M / CONNECTIONS updates/s, and the machine carries at most `machineFramesPerSecCeiling` frames/s with
+ * all its cores writing and reading and nothing else, so frames must hold at least 1M / ceiling updates
+ * each, and a client's frame can go out only once that many of its updates have arrived: the wait between
+ * its frames. Latency from that batching alone runs up to the wait (p99 near it), before any other work.
+ */
+function targetAgainstFloor(floor: SocketFloor, step: StepResult | undefined): Record<string, number | null> {
+  const target = 1_000_000;
+  const updatesPerFrameNeeded = target / floor.machineFramesPerSecCeiling;
+  const perClientPerSec = target / CONNECTIONS;
+  return {
+    targetUpdatesPerFrameAtCeiling: round(updatesPerFrameNeeded),
+    targetFrameIntervalMsAtCeiling: round((updatesPerFrameNeeded / perClientPerSec) * 1e3),
+    edgeCpuUsPerFrameAtMax: step?.edgeCpuUsPerFrame ?? null,
+    edgeCpuPerFrameToFloorWriter: step ? round(step.edgeCpuUsPerFrame / floor.writerCpuUsPerWrite) : null,
+  };
 }
 
 main().then(
