@@ -5,13 +5,16 @@
 // median of several reads), and after a full GC forced through the inspector in the Node processes. CPU per
 // connection: to set one up (the peer's CPU while they open / N) and to hold it idle (heartbeats, pings:
 // CPU over an idle window / window / N). Clients come from several load-generator processes and source
-// addresses 127.0.0.1..127.0.0.16 (open-file limit, ephemeral ports).
+// addresses 127.0.0.1..127.0.0.16 (open-file limit, ephemeral ports). First, the floor under all of them:
+// what Node itself keeps per idle connection in a process that holds sockets and nothing else, accepted by a
+// bare net.Server and through node:http's upgrade path (connection-floor.ts).
 // One scenario: `npm run bench -- edge-connections [--quick] --json` (`--peers edge,nats-ws`, `--runs 1`).
 import { intFlag, printResult } from '@tickwire/bench-kit';
 import { DEFAULT_SOURCE_ADDRESSES, workerCountFor } from '../src/connection-plan';
 import { LoadWorkerPool } from '../src/load-worker-pool';
 import { readCpuSeconds } from '../src/process-sampler';
 import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { measureConnectionFloor } from './connection-floor';
 import { closeClients, collectPeerGarbage, fullPlan, openClients, round, settledPeerRss } from './peer-load';
 import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
 import { QUIET_WAIT_MS, runPeers } from './peer-runs';
@@ -63,6 +66,9 @@ async function edgeView(peer: RunningPeer): Promise<{ connections: number; subsc
 }
 
 async function main(): Promise<void> {
+  const floorOptions = { connections: CONNECTIONS, clients: WORKERS, addressCount: DEFAULT_SOURCE_ADDRESSES };
+  const floors = { net: await measureConnectionFloor('net', floorOptions), httpUpgrade: await measureConnectionFloor('http-upgrade', floorOptions) };
+  for (const floor of Object.values(floors)) log(`edge-connections: floor (${floor.mode}, a process holding sockets and nothing else): ${floor.bytesPerConnection} bytes per connection settled, ${floor.bytesPerConnectionAfterGc} after a full GC`);
   const upstream = await startUpstream(SYMBOLS);
   const pool = LoadWorkerPool.start(WORKERS, WORKER_SCRIPT);
   try {
@@ -146,6 +152,8 @@ async function main(): Promise<void> {
       edgeToPlainWsRatio: ratio('plain-ws', 'bytesPerConnection'),
       edgeToPlainWsRatioAfterGc: ratio('plain-ws', 'bytesPerConnectionAfterGc'),
       targetBytesPerConnection: 4096,
+      connectionFloor: floors,
+      edgeToHttpUpgradeFloorAfterGc: fig('edge', 'bytesPerConnectionAfterGc') === null ? null : round(fig('edge', 'bytesPerConnectionAfterGc')! / floors.httpUpgrade.bytesPerConnectionAfterGc),
       perRun: result.perRun,
       errors: result.errors,
       loadAverage: result.loadAverage.map((v) => round(v)),

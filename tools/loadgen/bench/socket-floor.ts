@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { WorkerProcesses } from '@tickwire/testing';
 import { splitRange } from '../src/connection-plan';
 
-export type FloorCommand = { readonly type: 'connect'; readonly port: number; readonly count: number; readonly firstIndex: number; readonly addressCount: number } | { readonly type: 'cpu' } | { readonly type: 'close' };
+/** `request`: bytes each connection writes once connected (the connection floor's upgrade request). */
+export type FloorCommand = { readonly type: 'connect'; readonly port: number; readonly count: number; readonly firstIndex: number; readonly addressCount: number; readonly request?: string } | { readonly type: 'cpu' } | { readonly type: 'close' };
 export type FloorReply = { readonly type: 'connected'; readonly open: number } | { readonly type: 'cpu'; readonly cpuUs: number; readonly bytes: number } | { readonly type: 'closed' };
 
 export interface SocketFloor {
