@@ -20,7 +20,11 @@ export interface HealthyLoad {
   readonly pumpMs: number;
 }
 
-/** Symbols besides the healthy ones, published every `intervalMs` from the start (0 = listed, never published again). */
+/**
+ * Symbols besides the healthy ones, published every `intervalMs` from the start (0 = listed, never published
+ * again), spread over the interval: the fault under test, not a burst of the extras' own fan-out every
+ * interval, is what the healthy clients' latency should show.
+ */
 export interface ExtraSymbols {
   readonly symbols: readonly string[];
   readonly intervalMs: number;
@@ -70,7 +74,7 @@ export class EdgeLoadRig {
       for (let i = 0; i < load.clients; i++) healthy.push(await stack.healthyClient(edge, 'proto', HEALTHY_SYMBOLS, token));
       const rig = new EdgeLoadRig(stack, edge, healthy, new LatencyProbe(healthy));
       rig.stops.push(stack.market.pump(HEALTHY_SYMBOLS, load.pumpMs));
-      for (const extra of extras) if (extra.intervalMs > 0) rig.stops.push(stack.market.pump(extra.symbols, extra.intervalMs));
+      for (const extra of extras) if (extra.intervalMs > 0) rig.stops.push(stack.market.pump(extra.symbols, extra.intervalMs, true));
       return rig;
     } catch (error) {
       await stack.stop();

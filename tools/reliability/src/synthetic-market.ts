@@ -2,6 +2,8 @@ import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { Instrument, instrumentSubject, MarketUpdate, shardOf, tickSubjectForSymbol } from '@tickwire/protocol';
 import { syntheticTick } from '@tickwire/testing';
 
+/** Shortest spacing of a spread pump's slices. */
+const SPREAD_STEP_MS = 5;
 
 /** Publishes synthetic md.tick updates on real NATS, as the normalizer would, and remembers every seq. */
 export class SyntheticMarket {
@@ -38,13 +40,22 @@ export class SyntheticMarket {
     await this.bus.flush();
   }
 
-  /** Publishes the next seq of every symbol each `intervalMs` until the returned function is called. */
-  pump(symbols: readonly string[], intervalMs = 10): () => Promise<void> {
+  /**
+   * Publishes the next seq of every symbol each `intervalMs` until the returned function is called. With
+   * `spread`, the symbols go out in slices spaced evenly over the interval (at least SPREAD_STEP_MS apart), as
+   * a feed's updates arrive, instead of all in the same millisecond: a crowd's updates then load the edge
+   * evenly rather than in one burst of fan-out every interval.
+   */
+  pump(symbols: readonly string[], intervalMs = 10, spread = false): () => Promise<void> {
     let running = true;
+    const slices = spread ? Math.max(1, Math.min(symbols.length, Math.floor(intervalMs / SPREAD_STEP_MS))) : 1;
+    const perSlice = Math.ceil(symbols.length / slices);
     const loop = (async () => {
       while (running) {
-        await this.publish(symbols);
-        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        for (let from = 0; from < symbols.length && running; from += perSlice) {
+          await this.publish(symbols.slice(from, from + perSlice));
+          await new Promise((resolve) => setTimeout(resolve, intervalMs / slices));
+        }
       }
     })();
     return async () => {
