@@ -32,6 +32,24 @@ export class PrometheusSamples {
   delta(before: PrometheusSamples, name: string, labels: Readonly<Record<string, string>> = {}): number {
     return this.value(name, labels) - before.value(name, labels);
   }
+
+  /**
+   * Of the observations histogram `name` received since `before`, the upper bound (`le`, in the metric's
+   * unit) of the first bucket that holds the `q` quantile: the quantile is at most that. Infinity when it is
+   * past the last finite bucket; undefined when nothing was observed in between.
+   */
+  histogramQuantileAtMost(before: PrometheusSamples, name: string, q: number): number | undefined {
+    const bounds: number[] = [];
+    for (const key of this.samples.keys()) {
+      const parsed = parseKey(key);
+      if (parsed.name === `${name}_bucket` && parsed.labels['le'] !== undefined) bounds.push(parsed.labels['le'] === '+Inf' ? Number.POSITIVE_INFINITY : Number(parsed.labels['le']));
+    }
+    bounds.sort((a, b) => a - b);
+    const label = (bound: number): string => (bound === Number.POSITIVE_INFINITY ? '+Inf' : String(bound));
+    const total = bounds.length === 0 ? 0 : this.delta(before, `${name}_bucket`, { le: label(bounds.at(-1)!) });
+    if (total <= 0) return undefined;
+    return bounds.find((bound) => this.delta(before, `${name}_bucket`, { le: label(bound) }) >= q * total);
+  }
 }
 
 function parseKey(key: string): { name: string; labels: Record<string, string> } {

@@ -11,13 +11,17 @@ import { hs256Token } from './test-tokens';
  * healthy clients connected throughout lose nothing.
  *
  * Their latency is held by admission pacing (ADMISSION_RATE, 500/s by default; p99 299 ms while the crowd
- * connected unpaced). On a quiet machine (2026-11-24, the crowd's updates spread over their interval) the
- * healthy p99 was 5-7 ms calm, 6-8 ms calm with the crowd connected, 51-64 ms while the crowd connected and
- * 137-160 ms in the reconnect storm: over the issue's rule (max(2 x baseline, baseline + 25 ms)). What is
- * not paced is the drop and the arrival themselves: 3,000 closes and 3,000 accepts and HTTP parses land on
- * the one event loop at once, and every admission verifies a JWT and sends snapshots. So the storm windows
- * assert a wider floor, STORM_LATENCY_FLOOR_MS, which fails if healthy clients stall for longer than any run
- * here did; the figures, with the calm-with-crowd baseline, are printed every run.
+ * connected unpaced) and measured with the crowd's worker processes at the lowest CPU priority (storm-workers.ts:
+ * at normal priority their own CPU on these two shared cores was most of what the healthy clients waited for).
+ * On a quiet machine (2026-11-24, 4 runs) the healthy p99 was 6-8 ms calm, 3-8 ms calm with the crowd
+ * connected, 15-29 ms while the crowd connected and 18-44 ms in the reconnect storm (26 and 12 ms with a busy
+ * loop on one core beside it), with the issue's rule
+ * (max(2 x baseline, baseline + 25 ms)) at 29-33 ms: the connect storm within it, the reconnect storm not
+ * every run (the edge's own publish-to-write p99 there is within its 10-20 ms bucket against 5 ms calm: 3,000
+ * closes and 3,000 accepts and HTTP parses land on the one event loop at once, which pacing cannot spread).
+ * So the storm windows assert a wider floor, STORM_LATENCY_FLOOR_MS, which fails if healthy clients stall
+ * for several times longer than any run here did; the figures, with the calm-with-crowd baseline and the
+ * edge's own view, are printed every run.
  */
 
 const CROWD = 3_000;
@@ -31,8 +35,8 @@ const CROWD_PUMP_MS = 500;
 const CROWD_CALM_MS = 3_000;
 /** Every client of the crowd must be served again within this after the drop. */
 const SERVED_WITHIN_MS = 20_000;
-/** The storm windows' latency rule: p99 <= max(2 x baseline p99, baseline p99 + this); 0.66 s was the worst seen, paced, on a busy machine. */
-const STORM_LATENCY_FLOOR_MS = 1_500;
+/** The storm windows' latency rule: p99 <= max(2 x baseline p99, baseline p99 + this); 44 ms was the worst seen (paced, crowd niced), 0.66 s before the crowd was niced on a busy machine. */
+const STORM_LATENCY_FLOOR_MS = 250;
 /** The edge's refusal reasons that answer 503 (a balancer or the SDK retries): the only ones a storm may cause. */
 const DOCUMENTED_REFUSALS = new Set(['per_ip_limit', 'process_limit', 'admission_queue_full', 'admission_timeout', 'draining']);
 const REFUSAL_REASONS = ['auth_required', 'auth_failed', 'token_expired', 'auth_timeout', 'origin', 'subprotocol', 'per_ip_limit', 'process_limit', 'admission_queue_full', 'admission_timeout', 'draining', 'message_too_big', 'invalid_messages', 'rate_limited', 'too_many_subscriptions', 'slow_consumer', 'idle_timeout'];
