@@ -93,6 +93,8 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'getSnapshots100P99Ms', label: 'GetSnapshots x100 p99', unit: 'ms' },
       { key: 'getSnapshots100P999Ms', label: 'GetSnapshots x100 p99.9', unit: 'ms' },
       { key: 'getSnapshots100DuringAbsorbP99Ms', label: 'GetSnapshots x100 p99 while absorbing', unit: 'ms' },
+      { key: 'getSnapshots1P99Ms', label: 'GetSnapshots x1 p99', unit: 'ms' },
+      { key: 'http2FloorP99Ms', label: 'the floor: plain node:http2 round trip of the same sizes, p99', unit: 'ms' },
     ],
   },
   {
@@ -138,6 +140,9 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'maxAllDeliveredPerSec', label: 'delivered, all (any latency)', unit: 'updates/s' },
       { key: 'p99MsAtMaxAllDelivered', label: 'p99 latency at that rate', unit: 'ms' },
       { key: 'edgeCpuAtMaxAllDelivered', label: 'edge CPU at that rate', unit: 'cores' },
+      { key: 'edgeCpuPerFrameToFloorWriter', label: 'edge CPU per frame / the socket floor writer\'s per write', unit: 'x' },
+      { key: 'targetUpdatesPerFrameAtCeiling', label: 'updates per frame 1M/s needs at the socket floor (all cores writing and reading)', unit: '' },
+      { key: 'targetFrameIntervalMsAtCeiling', label: 'so each client waits between frames', unit: 'ms' },
     ],
   },
   {
