@@ -10,6 +10,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { WorkerProcesses } from '@tickwire/testing';
 import { splitRange } from '../src/connection-plan';
+import { sleep } from './edge-rig';
+import { round } from './peer-load';
 
 /** `request`: bytes each connection writes once connected (the connection floor's upgrade request). */
 export type FloorCommand = { readonly type: 'connect'; readonly port: number; readonly count: number; readonly firstIndex: number; readonly addressCount: number; readonly request?: string } | { readonly type: 'cpu' } | { readonly type: 'close' };
@@ -49,7 +51,7 @@ export async function measureSocketFloor(options: { connections: number; frameBy
     const ranges = splitRange(connections, options.readers);
     const opened = await readers.all((i) => ({ type: 'connect', port, count: ranges[i]!.count, firstIndex: ranges[i]!.start, addressCount: options.addressCount }), 'connected');
     const open = opened.reduce((a, r) => a + r.open, 0);
-    for (const deadline = Date.now() + 10_000; sockets.length < open && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const deadline = Date.now() + 10_000; sockets.length < open && Date.now() < deadline; ) await sleep(10);
     if (open !== connections || sockets.length !== connections) throw new Error(`socket floor: ${open} connected, ${sockets.length} accepted, of ${connections}`);
     // A binary frame, unmasked, FIN set: what the edge writes for one small update.
     const frame = Buffer.alloc(frameBytes, 0x2a);
@@ -84,7 +86,7 @@ export async function measureSocketFloor(options: { connections: number; frameBy
     // Until the readers have read every byte written (or 5 s), so their CPU covers all of it.
     let readersAfter = await readers.all(() => ({ type: 'cpu' }), 'cpu');
     for (const deadline = Date.now() + 5_000; readersAfter.reduce((a, r, i) => a + r.bytes - readersBefore[i]!.bytes, 0) < written && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
       readersAfter = await readers.all(() => ({ type: 'cpu' }), 'cpu');
     }
     const readerCpuUs = readersAfter.reduce((a, r, i) => a + r.cpuUs - readersBefore[i]!.cpuUs, 0);
@@ -107,8 +109,4 @@ export async function measureSocketFloor(options: { connections: number; frameBy
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
