@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_CANDLES_PER_SYMBOL, type CandleEntry, type Closable, type InstrumentEntry, type Pingable, type PutResult, type SnapshotEntry, type SnapshotStore, type StoredSnapshot } from '../snapshot-store';
 import { StoreError } from '../errors';
 import { assertCandles, assertInstruments, assertLimit, assertMaxCandles, assertSnapshotEntries, assertSymbol, assertSymbolPrefix, assertUint64, candleMinute } from '../store-arguments';
+import { ownedCopies } from '../owned-copies';
 
 export interface MemoryStoreOptions {
   /** Default `DEFAULT_MAX_CANDLES_PER_SYMBOL`. */
@@ -52,10 +53,9 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
   async getLatest(symbols: readonly string[]): Promise<(StoredSnapshot | undefined)[]> {
     this.assertOpen();
     for (const symbol of symbols) assertSymbol(symbol);
-    return symbols.map((symbol) => {
-      const stored = this.latest.get(symbol);
-      return stored && { ...stored, data: new Uint8Array(stored.data) };
-    });
+    const found = symbols.map((symbol) => this.latest.get(symbol));
+    const data = ownedCopies(found.map((stored) => stored?.data));
+    return found.map((stored, i) => stored && { ...stored, data: data[i]! });
   }
 
   async putInstruments(list: readonly InstrumentEntry[]): Promise<void> {
@@ -72,12 +72,13 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     assertSymbolPrefix(prefix);
     assertLimit(limit);
     this.sortedSymbols ??= [...this.instruments.keys()].sort();
-    const out: InstrumentEntry[] = [];
+    const found: string[] = [];
     for (const symbol of this.sortedSymbols) {
-      if (out.length === limit) break;
-      if (symbol.startsWith(prefix)) out.push({ symbol, data: new Uint8Array(this.instruments.get(symbol)!) });
+      if (found.length === limit) break;
+      if (symbol.startsWith(prefix)) found.push(symbol);
     }
-    return out;
+    const data = ownedCopies(found.map((symbol) => this.instruments.get(symbol)!));
+    return found.map((symbol, i) => ({ symbol, data: data[i]! }));
   }
 
   async appendCandles(symbol: string, candles: readonly CandleEntry[]): Promise<void> {
@@ -101,8 +102,9 @@ export class MemorySnapshotStore implements SnapshotStore, Closable, Pingable {
     assertSymbol(symbol);
     assertUint64(fromNs, 'fromNs');
     assertUint64(toNs, 'toNs');
-    const bars = this.candles.get(symbol) ?? [];
-    return bars.filter((b) => b.startNs >= fromNs && b.startNs < toNs).map((b) => ({ startNs: b.startNs, data: new Uint8Array(b.data) }));
+    const bars = (this.candles.get(symbol) ?? []).filter((b) => b.startNs >= fromNs && b.startNs < toNs);
+    const data = ownedCopies(bars.map((b) => b.data));
+    return bars.map((b, i) => ({ startNs: b.startNs, data: data[i]! }));
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,7 @@
 import { ErrorReply } from 'redis';
 import { DEFAULT_MAX_CANDLES_PER_SYMBOL, type CandleEntry, type Closable, type InstrumentEntry, type Pingable, type PutResult, type SnapshotEntry, type SnapshotStore, type StoredSnapshot } from '../snapshot-store';
 import { StoreError } from '../errors';
+import { ownedCopies } from '../owned-copies';
 import { assertCandles, assertInstruments, assertLimit, assertMaxCandles, assertSnapshotEntries, assertSymbol, assertSymbolPrefix, assertUint64, candleMinute } from '../store-arguments';
 import { decodeVersion, encodeVersion, RedisKeys, VERSION_LENGTH } from './redis-keys';
 import { redisConnection, type RedisArg, type RedisConnection, type RedisServerAddress, type Reply } from './redis-connection';
@@ -91,11 +92,6 @@ function bytes(data: Uint8Array): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** A copy the caller owns, as a plain `Uint8Array` (not a `Buffer`), like the in-memory adapter. */
-function ownedBytes(data: Buffer): Uint8Array {
-  return Uint8Array.prototype.slice.call(data);
-}
-
 /** A `latest` value: the version, then the snapshot bytes (one string, so a batch read is one `MGET`). */
 function latestValue(epoch: bigint, seq: bigint, data: Uint8Array): Buffer {
   const value = Buffer.allocUnsafe(VERSION_LENGTH + data.byteLength);
@@ -173,12 +169,17 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     const keys = symbols.map((symbol) => this.keys.snapshot(symbol));
     const reply = await this.run('getLatest', () => this.connection.send(keys[0], ['MGET', ...keys]));
     const values = Array.isArray(reply) ? reply : [];
-    return symbols.map((symbol, i) => {
+    const versions = symbols.map((symbol, i) => {
       const value = values[i];
       if (value == null) return undefined;
       const decoded = Buffer.isBuffer(value) && value.length >= VERSION_LENGTH ? decodeVersion(value.toString('latin1', 0, VERSION_LENGTH)) : undefined;
       if (!decoded) throw new StoreError('STORE_ERR_CORRUPT_VALUE', `${this.keys.snapshot(symbol)} does not start with a valid version`);
-      return { symbol, epoch: decoded.epoch, seq: decoded.seq, data: ownedBytes((value as Buffer).subarray(VERSION_LENGTH)) };
+      return decoded;
+    });
+    const data = ownedCopies(versions.map((version, i) => version && (values[i] as Buffer).subarray(VERSION_LENGTH)));
+    return symbols.map((symbol, i) => {
+      const version = versions[i];
+      return version && { symbol, epoch: version.epoch, seq: version.seq, data: data[i]! };
     });
   }
 
@@ -208,12 +209,13 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
       const symbols = Array.isArray(found) ? found.filter(Buffer.isBuffer).map((s) => s.toString('latin1')) : [];
       if (symbols.length === 0) return [];
       const values = await this.connection.send(this.keys.instrumentData, ['HMGET', this.keys.instrumentData, ...symbols]);
-      const out: InstrumentEntry[] = [];
+      const listed: { symbol: string; value: Buffer }[] = [];
       symbols.forEach((symbol, i) => {
         const value = Array.isArray(values) ? values[i] : undefined;
-        if (Buffer.isBuffer(value)) out.push({ symbol, data: ownedBytes(value) });
+        if (Buffer.isBuffer(value)) listed.push({ symbol, value });
       });
-      return out;
+      const data = ownedCopies(listed.map((l) => l.value));
+      return listed.map((l, i) => ({ symbol: l.symbol, data: data[i]! }));
     });
   }
 
@@ -236,14 +238,15 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     const reply = await this.run('getCandles', () =>
       this.connection.send(this.keys.candles(symbol), ['ZRANGE', this.keys.candles(symbol), candleMinute(fromNs).toString(), candleMinute(toNs - 1n).toString(), 'BYSCORE']),
     );
-    const out: CandleEntry[] = [];
+    const found: { startNs: bigint; bytes: Buffer }[] = [];
     for (const member of Array.isArray(reply) ? reply : []) {
       if (!Buffer.isBuffer(member) || member.length < 8) throw new StoreError('STORE_ERR_CORRUPT_VALUE', `${this.keys.candles(symbol)} holds a member shorter than 8 bytes`);
       const startNs = member.readBigUInt64BE(0);
       // The first and last minute may hold bars outside [fromNs, toNs) when the bounds are not minute-aligned.
-      if (startNs >= fromNs && startNs < toNs) out.push({ startNs, data: ownedBytes(member.subarray(8)) });
+      if (startNs >= fromNs && startNs < toNs) found.push({ startNs, bytes: member.subarray(8) });
     }
-    return out;
+    const data = ownedCopies(found.map((f) => f.bytes));
+    return found.map((f, i) => ({ startNs: f.startNs, data: data[i]! }));
   }
 
   async ping(): Promise<void> {

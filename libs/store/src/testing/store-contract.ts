@@ -97,6 +97,15 @@ export function describeSnapshotStoreContract(adapterName: string, makeTarget: (
         expect(Array.from(second!.data)).toEqual([1, 2, 3]);
       });
 
+      it('hands out bytes no other entry of the same answer shares, duplicates included', async () => {
+        const [a, b] = [unique('own'), unique('own')];
+        await store.putLatest([{ symbol: a, epoch: 1n, seq: 1n, data: bytes(1, 2, 3) }, { symbol: b, epoch: 1n, seq: 1n, data: bytes(4, 5) }]);
+        const got = await store.getLatest([a, b, a]);
+        got[0]!.data.fill(99);
+        expect(got.map((s) => Array.from(s!.data))).toEqual([[99, 99, 99], [4, 5], [1, 2, 3]]);
+        expect(Array.from((await store.getLatest([a]))[0]!.data)).toEqual([1, 2, 3]);
+      });
+
       it('never lets an older or equal (epoch, seq) overwrite a newer one, across batches', async () => {
         const symbol = unique('cas');
         await expect(store.putLatest([{ symbol, epoch: 2n, seq: 10n, data: bytes(10) }])).resolves.toEqual({ applied: 1, stale: 0 });
