@@ -184,11 +184,16 @@ describe('SnapshotService over a MemorySnapshotStore (real gRPC server on loopba
 class ScriptedStore extends MemorySnapshotStore {
   failWith: unknown;
   hang: Promise<void> | undefined;
+  /** Called when a read starts hanging. */
+  onHang: (() => void) | undefined;
   reads = 0;
 
   override async getLatest(symbols: readonly string[]) {
     this.reads += 1;
-    if (this.hang) await this.hang;
+    if (this.hang) {
+      this.onHang?.();
+      await this.hang;
+    }
     if (this.failWith) throw this.failWith;
     return super.getLatest(symbols);
   }
@@ -226,7 +231,12 @@ describe('SnapshotService failure paths', () => {
   it('honours the deadline: the client gets DEADLINE_EXCEEDED and the late store answer is dropped', async () => {
     let release!: () => void;
     store.hang = new Promise<void>((resolve) => (release = resolve));
-    await expectClientError(client.getSnapshots(['AAPL'], SubscriptionMode.FULL, { deadlineMs: 100 }), { code: 'SNAPSHOT_GRPC_ERR_DEADLINE_EXCEEDED', retryable: true });
+    const hanging = new Promise<void>((resolve) => (store.onHang = resolve));
+    // The deadline leaves a loaded machine time to reach the handler: a call cancelled before it runs never
+    // reads the store, and the late answer this test is about never comes.
+    const call = expectClientError(client.getSnapshots(['AAPL'], SubscriptionMode.FULL, { deadlineMs: 1_000 }), { code: 'SNAPSHOT_GRPC_ERR_DEADLINE_EXCEEDED', retryable: true });
+    await hanging;
+    await call;
     release();
     // The handler sees the passed deadline when the store answers and records it instead of answering.
     // Generous on purpose: CI runs many suites at once on two cores.
