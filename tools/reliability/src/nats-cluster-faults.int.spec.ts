@@ -45,7 +45,7 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
   /** What the services logged about the bus, the stream and the lease: the story of a failed recovery. */
   const faultEvents = (): string =>
     stack.services
-      .flatMap((s) => s.lines.filter((l) => /^(bus|lease|normalizer|raw_stream|books)\./.test(String(l.event))).map((l) => `${String(l['time'])} ${s.app} ${s.pid} ${String(l.event)} ${String(l['reason'] ?? l['detail'] ?? l['subject'] ?? '')}`))
+      .flatMap((s) => s.lines.filter((l) => /^(bus|lease|normalizer|raw|raw_stream|books)\./.test(String(l.event))).map((l) => `${String(l['time'])} ${s.app} ${s.pid} ${String(l.event)} ${String(l['reason'] ?? l['detail'] ?? l['subject'] ?? '')}`))
       .sort()
       .join('\n');
 

@@ -198,9 +198,16 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
   async replay(stream: string, subject: string, handler: MessageHandler, onCaughtUp: () => void): Promise<ReplaySubscription> {
     assertSubscribeSubject(subject);
     const manager = await jetstreamManager(this.connection);
-    const newestOnSubject = async (): Promise<number> => (await manager.streams.getMessage(stream, { last_by_subj: subject }).catch(() => null))?.seq ?? 0;
+    /** The stream sequence of the newest message on the subject (0: none), or undefined when the stream did not answer. */
+    const newestOnSubject = async (): Promise<number | undefined> => {
+      try {
+        return (await manager.streams.getMessage(stream, { last_by_subj: subject }))?.seq ?? 0;
+      } catch {
+        return undefined;
+      }
+    };
     // The backlog is everything up to the last message on the subject at this moment.
-    const backlogEnd = await newestOnSubject();
+    const backlogEnd = (await newestOnSubject()) ?? 0;
     let caughtUp = backlogEnd === 0;
     if (caughtUp) onCaughtUp();
     const report = this.onHandlerError;
@@ -267,10 +274,15 @@ export class NatsBus implements Bus, Drainable, Closable, StreamReplay, StreamPu
     // The ordered consumer lives on one server. When that server dies the client library keeps asking
     // it for the consumer's info and never makes a new one, so the replay would stall until the server
     // returned: a consumer that delivered nothing for REPLAY_STALL_MS while the stream holds newer
-    // messages on the subject is replaced by one starting after the last message delivered.
+    // messages on the subject is replaced by one starting after the last message delivered. So is one
+    // whose stream does not say what it holds (its API timing out through a failover): replacing an idle
+    // consumer costs nothing, and only asking again can find the stream's new leader.
     const watchdog = setInterval(() => {
       if (replacements > 0 || stopped || Date.now() - progressAt < REPLAY_STALL_MS) return;
-      replace(async () => ((await newestOnSubject()) > delivered ? delivered + 1 : undefined), false);
+      replace(async () => {
+        const newest = await newestOnSubject();
+        return newest === undefined || newest > delivered ? delivered + 1 : undefined;
+      }, false);
     }, REPLAY_STALL_MS);
     watchdog.unref();
     return new NatsReplaySubscription(subject, {
