@@ -31,7 +31,7 @@ import { GetSnapshotsRequest, shardOf, SubscriptionMode, tickSubjectForSymbol } 
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
-import { startNats, startRedis, WorkerProcesses } from '@tickwire/testing';
+import { PrometheusSamples, startNats, startRedis, WorkerProcesses } from '@tickwire/testing';
 import { startSnapshotService } from '../src/snapshot-service';
 import { cpuUs, FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, SHARDS, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
 
@@ -222,11 +222,8 @@ async function main(): Promise<void> {
  * (HTTP/2, scheduling, the client).
  */
 async function handlerP99AtMostMs(registry: ReturnType<typeof createMetrics>): Promise<number> {
-  const histogram = (await registry.getMetricsAsJSON()).find((metric) => metric.name === 'tickwire_snapshot_grpc_request_duration_seconds');
-  const buckets = ((histogram?.values ?? []) as { metricName?: string; labels: Record<string, string | number>; value: number }[]).filter((v) => v.metricName?.endsWith('_bucket') && v.labels['method'] === 'GetSnapshots');
-  const total = buckets.find((b) => b.labels['le'] === '+Inf')?.value ?? 0;
-  const bound = buckets.find((b) => b.labels['le'] !== '+Inf' && b.value >= 0.99 * total)?.labels['le'];
-  return bound === undefined ? Number.POSITIVE_INFINITY : Number(bound) * 1e3;
+  const bound = new PrometheusSamples(await registry.metrics()).histogramQuantileAtMost(new PrometheusSamples(''), 'tickwire_snapshot_grpc_request_duration_seconds', 0.99, { method: 'GetSnapshots' });
+  return (bound ?? Number.POSITIVE_INFINITY) * 1e3;
 }
 
 /** GetSnapshots latency over loopback gRPC: the server here, the client in a child process; with the server's CPU per measured call. */

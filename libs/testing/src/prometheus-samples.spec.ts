@@ -22,6 +22,23 @@ describe('PrometheusSamples', () => {
     expect(after.histogramQuantileAtMost(before, 'd', 1)).toBe(0.1);
   });
 
+  it('sums a metric over every series whose labels include the given ones', () => {
+    const samples = new PrometheusSamples('c{service="edge",reason="a"} 2\nc{service="edge",reason="b"} 5\nc_other{service="edge"} 100\ng{service="edge"} 3\n');
+    expect(samples.sum('c')).toBe(7);
+    expect(samples.sum('c', { reason: 'b' })).toBe(5);
+    expect(samples.sum('g')).toBe(3);
+    expect(samples.sum('missing')).toBe(0);
+  });
+
+  it("bounds a labelled histogram's quantile within the series of those labels", () => {
+    const lines = (m: string, buckets: readonly [string, number][]): string[] => buckets.map(([le, n]) => `d_bucket{service="snapshot",method="${m}",le="${le}"} ${n}`);
+    const samples = new PrometheusSamples([...lines('A', [['0.001', 99], ['0.005', 100], ['+Inf', 100]]), ...lines('B', [['0.001', 0], ['0.005', 0], ['+Inf', 10]])].join('\n'));
+    const none = new PrometheusSamples('');
+    expect(samples.histogramQuantileAtMost(none, 'd', 0.99, { method: 'A' })).toBe(0.001);
+    expect(samples.histogramQuantileAtMost(none, 'd', 0.99, { method: 'B' })).toBe(Number.POSITIVE_INFINITY);
+    expect(samples.histogramQuantileAtMost(none, 'd', 0.99, { method: 'C' })).toBeUndefined();
+  });
+
   it('says undefined when nothing was observed in between, and Infinity past the last finite bucket', () => {
     const before = new PrometheusSamples(exposition([['0.005', 1], ['+Inf', 1]]));
     expect(before.histogramQuantileAtMost(before, 'd', 0.99)).toBeUndefined();

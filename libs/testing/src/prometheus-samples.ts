@@ -33,22 +33,33 @@ export class PrometheusSamples {
     return this.value(name, labels) - before.value(name, labels);
   }
 
+  /** The sum of `name` over every series whose labels include `labels` (all of its series when none are given). */
+  sum(name: string, labels: Readonly<Record<string, string>> = {}): number {
+    let total = 0;
+    for (const [key, value] of this.samples) {
+      const parsed = parseKey(key);
+      if (parsed.name === name && Object.entries(labels).every(([k, v]) => parsed.labels[k] === v)) total += value;
+    }
+    return total;
+  }
+
   /**
-   * Of the observations histogram `name` received since `before`, the upper bound (`le`, in the metric's
-   * unit) of the first bucket that holds the `q` quantile: the quantile is at most that. Infinity when it is
-   * past the last finite bucket; undefined when nothing was observed in between.
+   * Of the observations histogram `name` (the series with `labels`) received since `before`, the upper bound
+   * (`le`, in the metric's unit) of the first bucket that holds the `q` quantile: the quantile is at most that.
+   * Infinity when it is past the last finite bucket; undefined when nothing was observed in between.
    */
-  histogramQuantileAtMost(before: PrometheusSamples, name: string, q: number): number | undefined {
+  histogramQuantileAtMost(before: PrometheusSamples, name: string, q: number, labels: Readonly<Record<string, string>> = {}): number | undefined {
     const bounds: number[] = [];
     for (const key of this.samples.keys()) {
       const parsed = parseKey(key);
-      if (parsed.name === `${name}_bucket` && parsed.labels['le'] !== undefined) bounds.push(parsed.labels['le'] === '+Inf' ? Number.POSITIVE_INFINITY : Number(parsed.labels['le']));
+      const le = parsed.labels['le'];
+      if (parsed.name === `${name}_bucket` && le !== undefined && Object.entries(labels).every(([k, v]) => parsed.labels[k] === v)) bounds.push(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le));
     }
     bounds.sort((a, b) => a - b);
-    const label = (bound: number): string => (bound === Number.POSITIVE_INFINITY ? '+Inf' : String(bound));
-    const total = bounds.length === 0 ? 0 : this.delta(before, `${name}_bucket`, { le: label(bounds.at(-1)!) });
+    const inBucket = (bound: number): number => this.delta(before, `${name}_bucket`, { ...labels, le: bound === Number.POSITIVE_INFINITY ? '+Inf' : String(bound) });
+    const total = bounds.length === 0 ? 0 : inBucket(bounds.at(-1)!);
     if (total <= 0) return undefined;
-    return bounds.find((bound) => this.delta(before, `${name}_bucket`, { le: label(bound) }) >= q * total);
+    return bounds.find((bound) => inBucket(bound) >= q * total);
   }
 }
 

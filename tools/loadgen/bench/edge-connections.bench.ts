@@ -13,7 +13,7 @@ import { intFlag, printResult } from '@tickwire/bench-kit';
 import { DEFAULT_SOURCE_ADDRESSES, workerCountFor } from '../src/connection-plan';
 import { LoadWorkerPool } from '../src/load-worker-pool';
 import { readCpuSeconds } from '../src/process-sampler';
-import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { edgeEnvFlags, edgeMetrics, log, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { measureConnectionFloor } from './connection-floor';
 import { closeClients, collectPeerGarbage, fullPlan, openClients, round, settledPeerRss } from './peer-load';
 import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
@@ -58,9 +58,9 @@ async function edgeView(peer: RunningPeer): Promise<{ connections: number; subsc
   let heap = 0;
   for (const port of peer.opsPorts) {
     const m = await edgeMetrics(port);
-    connections += metric(m, 'tickwire_edge_connections');
-    subscriptions += metric(m, 'tickwire_edge_subscriptions');
-    heap += metric(m, 'nodejs_heap_size_used_bytes');
+    connections += m.sum('tickwire_edge_connections');
+    subscriptions += m.sum('tickwire_edge_subscriptions');
+    heap += m.sum('nodejs_heap_size_used_bytes');
   }
   return { connections, subscriptions, heap };
 }

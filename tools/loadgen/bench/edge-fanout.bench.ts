@@ -8,13 +8,14 @@
 import { intFlag, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus, type NatsBus } from '@tickwire/bus';
 import { SubscriptionMode } from '@tickwire/protocol';
+import type { PrometheusSamples } from '@tickwire/testing';
 import { DEFAULT_SOURCE_ADDRESSES, splitRange, subscribersPerSymbol } from '../src/connection-plan';
 import { mergeTallies } from '../src/delivery-tally';
 import { LoadWorkerPool } from '../src/load-worker-pool';
 import { CpuWindow, readCpuSeconds } from '../src/process-sampler';
 import { wallClockNs } from '../src/wall-clock';
 import type { TallyReply } from '../src/worker-protocol';
-import { edgeEnvFlags, edgeMetrics, log, metric, sleep, startEdgeProcess, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { edgeEnvFlags, edgeMetrics, log, sleep, startEdgeProcess, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { measureSocketFloor, type SocketFloor } from './socket-floor';
 import { publishTicks, type TickSource } from './tick-publisher';
 
@@ -87,22 +88,11 @@ async function tallies(pool: LoadWorkerPool, reset: boolean): Promise<TallyReply
 
 /**
  * A quantile of the edge's own delivery-latency histogram (publish -> frame written to the socket, one frame in
- * eight sampled) between two /metrics reads: the upper bound (s) of the first bucket reaching it.
+ * eight sampled) between two /metrics reads: the upper bound (ms) of the first bucket reaching it.
  */
-function edgeQuantile(before: Map<string, number>, after: Map<string, number>, q: number): number | null {
-  const name = 'tickwire_edge_delivery_latency_seconds_bucket';
-  const buckets: [number, number][] = [];
-  for (const [key, value] of after) {
-    if (!key.startsWith(`${name}{`)) continue;
-    const le = /le="([^"]+)"/.exec(key)?.[1];
-    if (le === undefined) continue;
-    buckets.push([le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), value - (before.get(key) ?? 0)]);
-  }
-  buckets.sort((a, b) => a[0] - b[0]);
-  const total = buckets.at(-1)?.[1] ?? 0;
-  if (total === 0) return null;
-  for (const [le, cumulative] of buckets) if (cumulative >= q * total) return le * 1e3;
-  return null;
+function edgeQuantile(before: PrometheusSamples, after: PrometheusSamples, q: number): number | null {
+  const bound = after.histogramQuantileAtMost(before, 'tickwire_edge_delivery_latency_seconds', q);
+  return bound === undefined ? null : bound * 1e3;
 }
 
 function closesOf(replies: readonly TallyReply[], code?: string): number {
@@ -168,7 +158,7 @@ async function runStep(target: number, seconds: number, ctx: { pool: LoadWorkerP
     maxMs: round(merged.latency.maxUs / 1e3, 3),
     slowConsumerCloses: slow,
     closes,
-    edgeConflated: metric(metricsAfter, 'tickwire_edge_conflated_updates_total') - metric(metricsBefore, 'tickwire_edge_conflated_updates_total'),
+    edgeConflated: metricsAfter.sum('tickwire_edge_conflated_updates_total') - metricsBefore.sum('tickwire_edge_conflated_updates_total'),
     edgeWriteP50Ms: edgeQuantile(metricsBefore, metricsAfter, 0.5),
     edgeWriteP99Ms: edgeQuantile(metricsBefore, metricsAfter, 0.99),
     cpu: { ...cpuShares, workers: round(workerCpu) },

@@ -12,7 +12,7 @@ import { MarketUpdate, tickSubjectForSymbol, UPDATE_FIELDS_ALL } from '@tickwire
 import { createLogger } from '@tickwire/runtime';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { MemorySnapshotStore } from '@tickwire/store';
-import { findFreePort } from '@tickwire/testing';
+import { findFreePort, PrometheusSamples } from '@tickwire/testing';
 import { readRssBytes } from '../src/process-sampler';
 import type { TickSource } from './tick-publisher';
 import { symbolName } from '../src/connection-plan';
@@ -290,22 +290,8 @@ export async function settledRss(pid: number, settleMs = 2_000, reads = 5, inter
 }
 
 /** Sample values of the edge's /metrics, by metric name (with labels, e.g. `tickwire_edge_rejections_total{reason="slow_consumer"}`). */
-export async function edgeMetrics(opsPort: number): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    out.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return out;
-}
-
-/** The sum of every series of metric `name` (whatever its labels) whose labels include `labels` (e.g. `reason="slow_consumer"`). */
-export function metric(metrics: Map<string, number>, name: string, labels = ''): number {
-  let sum = 0;
-  for (const [key, value] of metrics) if ((key === name || key.startsWith(`${name}{`)) && key.includes(labels)) sum += value;
-  return sum;
+export async function edgeMetrics(opsPort: number): Promise<PrometheusSamples> {
+  return new PrometheusSamples(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text());
 }
 
 /**

@@ -9,7 +9,7 @@ import { intFlag, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus } from '@tickwire/bus';
 import { subscribersPerSymbol } from '../src/connection-plan';
 import { LoadWorkerPool } from '../src/load-worker-pool';
-import { edgeEnvFlags, edgeMetrics, log, metric, startUpstream, WORKER_SCRIPT } from './edge-rig';
+import { edgeEnvFlags, edgeMetrics, log, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, cpuPidsOf, fullPlan, openClients, peerRss, publisherFor, round, runStep, tallies, type StepContext, type StepResult } from './peer-load';
 import { edgeCpuProfFlag, haproxyConfigFlag, PEERS, peersFlag, startPeer, type PeerName, type RunningPeer } from './peer-rig';
 import { QUIET_WAIT_MS, runPeers } from './peer-runs';
@@ -40,7 +40,7 @@ const METRICS = ['p50MsBaseline', 'p99MsBaseline', 'p50MsFilling', 'p99MsFilling
 async function edgeConflated(peer: RunningPeer): Promise<number | null> {
   if (peer.opsPorts.length === 0) return null;
   let n = 0;
-  for (const port of peer.opsPorts) n += metric(await edgeMetrics(port), 'tickwire_edge_conflated_updates_total');
+  for (const port of peer.opsPorts) n += (await edgeMetrics(port)).sum('tickwire_edge_conflated_updates_total');
   return n;
 }
 
