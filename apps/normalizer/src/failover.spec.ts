@@ -19,18 +19,22 @@ function instance(broker: InMemoryBroker, timers: FakeTimers, epoch: bigint, sta
   );
 }
 
+/** An active normalizer and a hot standby on one broker, their own clocks, and every md.tick update published. */
+function activeAndStandby() {
+  const broker = new InMemoryBroker();
+  const updates: MarketUpdate[] = [];
+  broker.connect().subscribe(allTicksWildcard, (data) => updates.push(MarketUpdate.decode(data)));
+  const [timersA, timersB] = [new FakeTimers(), new FakeTimers()];
+  return { broker, updates, timersA, timersB, active: instance(broker, timersA, 100n, false), standby: instance(broker, timersB, 200n, true) };
+}
+
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
 };
 
 describe('normalizer failover (active dies, standby takes over)', () => {
   it('continues every symbol at seq + 1 in the same epoch, with no repeated trade, and ends in the right state', async () => {
-    const broker = new InMemoryBroker();
-    const updates: MarketUpdate[] = [];
-    broker.connect().subscribe(allTicksWildcard, (data) => updates.push(MarketUpdate.decode(data)));
-    const [timersA, timersB] = [new FakeTimers(), new FakeTimers()];
-    const active = instance(broker, timersA, 100n, false);
-    const standby = instance(broker, timersB, 200n, true);
+    const { updates, timersA, timersB, active, standby } = activeAndStandby();
     expect([active.isActive, standby.isActive]).toEqual([true, false]);
 
     const batches = rawBatchesFromFile(SAMPLE, SHARDS, 20);
@@ -73,12 +77,7 @@ describe('normalizer failover (active dies, standby takes over)', () => {
   });
 
   it('after taking over with nothing new to publish, answers md.republish with the seqs the previous active published', async () => {
-    const broker = new InMemoryBroker();
-    const updates: MarketUpdate[] = [];
-    broker.connect().subscribe(allTicksWildcard, (data) => updates.push(MarketUpdate.decode(data)));
-    const [timersA, timersB] = [new FakeTimers(), new FakeTimers()];
-    const active = instance(broker, timersA, 100n, false);
-    const standby = instance(broker, timersB, 200n, true);
+    const { broker, updates, timersA, timersB, active, standby } = activeAndStandby();
     for (const batch of rawBatchesFromFile(SAMPLE, SHARDS, 20)) {
       active.onBatch(batch.bytes);
       standby.onBatch(batch.bytes);
