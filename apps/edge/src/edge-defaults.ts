@@ -26,6 +26,11 @@ export const DEFAULT_EDGE_LIMITS = Object.freeze({
   behindCheckMs: DEFAULT_BEHIND_CHECK_MS,
   tickMs: DEFAULT_TICK_MS,
   drainWindowMs: 10_000,
+  // Connections the kernel completes while the event loop is busy elsewhere (Node's default is 511). A
+  // reconnect storm brings thousands within a second; past the queue the kernel drops the handshake and the
+  // client's TCP waits 1 s, 3 s, 7 s... to retry, which is what a storm's stragglers were made of. The kernel
+  // caps it at net.core.somaxconn (docs/operations.md).
+  listenBacklog: 4_096,
   // Admission pacing: what one process admits per second without delaying its connected clients' updates
   // (docs/operations.md, "Admission pacing", has the measurement); a storm past it waits its turn.
   admissionRatePerSec: 500,

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { startHarness, type Harness } from '../test/edge-harness';
 import { rejectionCount } from '../test/rejection-count';
@@ -67,5 +68,44 @@ describe('EdgeServer HTTP reads and SSE admission', () => {
     const many = Array.from({ length: 501 }, (_, i) => `S${i}`).join(',');
     expect(await read(`/v1/sse?symbols=${many}`)).toEqual([400, { error: 'symbols: at most 500 per request', code: 'BAD_REQUEST' }]);
     expect((await read('/v1/sse?symbols=A%7B'))[0]).toBe(400);
+  });
+});
+
+describe('EdgeServer listen backlog', () => {
+  // Connects `count` sockets at once from another process (this one is about to be busy) and reports how
+  // many took a second or more: the kernel dropped their handshake and TCP retried (1 s, then 3 s, ...).
+  const BURST = `
+    const { connect } = require('node:net');
+    const [port, count] = process.argv.slice(1).map(Number);
+    const sockets = []; let done = 0; let slow = 0; let failed = 0;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        if (performance.now() - started >= 1000) slow++;
+        if (++done === count) process.send({ slow, failed });
+      });
+      socket.on('error', () => { failed++; if (++done === count) process.send({ slow, failed }); });
+      sockets.push(socket);
+    }
+    process.on('message', () => { for (const s of sockets) s.destroy(); process.exit(0); });`;
+
+  async function burstWhileBusy(h: Harness, count: number, busyMs: number): Promise<{ slow: number; failed: number }> {
+    const child = spawn(process.execPath, ['-e', BURST, String(h.edge.address.port), String(count)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const report = new Promise<{ slow: number; failed: number }>((resolve) => child.once('message', (m) => resolve(m as { slow: number; failed: number })));
+    await new Promise((resolve) => child.once('spawn', resolve));
+    // The event loop is blocked while the burst lands: nothing is accepted until it ends.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, busyMs);
+    const result = await report;
+    child.send('exit');
+    return result;
+  }
+
+  it('a burst of 1,500 connections arriving while the event loop is blocked waits in the queue: none is dropped to a TCP retry', async () => {
+    const h = await startHarness();
+    try {
+      expect(await burstWhileBusy(h, 1_500, 700)).toEqual({ slow: 0, failed: 0 });
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -32,6 +32,8 @@ export interface SnapshotQueries {
 export interface EdgeServerOptions {
   readonly host: string;
   readonly port: number;
+  /** Pending connections the kernel may queue for accept (`listen`'s backlog). */
+  readonly listenBacklog: number;
   readonly services: SessionServices;
   readonly snapshots: SnapshotQueries;
   readonly origins: OriginPolicy;
@@ -105,7 +107,7 @@ export class EdgeServer {
   }
 
   async listen(): Promise<{ host: string; port: number }> {
-    await this.app.listen({ host: this.options.host, port: this.options.port });
+    await this.app.listen({ host: this.options.host, port: this.options.port, backlog: this.options.listenBacklog });
     const address = this.app.server.address();
     if (address === null || typeof address === 'string') throw new Error('edge listener has no TCP address');
     return { host: address.address, port: address.port };

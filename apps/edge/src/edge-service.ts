@@ -2,7 +2,7 @@ import type { Bus } from '@tickwire/bus';
 import type { Logger, Registry } from '@tickwire/runtime';
 import { ConnectionLimiter, type AdmissionPacerOptions, type OriginPolicy, type TierPolicy, type TokenVerifier } from './access';
 import type { SessionLimits } from './client-session';
-import { DEFAULT_ADMISSION } from './edge-defaults';
+import { DEFAULT_ADMISSION, DEFAULT_EDGE_LIMITS } from './edge-defaults';
 import { EdgeMetrics } from './edge-metrics';
 import { EdgeServer, type SnapshotQueries } from './edge-server';
 import { MarketInterest } from './market-interest';
@@ -15,6 +15,8 @@ export interface EdgeServiceOptions {
   readonly shardCount: number;
   readonly host: string;
   readonly port: number;
+  /** Pending connections the kernel may queue for accept; `DEFAULT_EDGE_LIMITS.listenBacklog` when not given. */
+  readonly listenBacklog?: number;
   readonly verifier: TokenVerifier;
   readonly tiers: ReadonlyMap<string, TierPolicy>;
   readonly origins: OriginPolicy;
@@ -51,6 +53,7 @@ export async function startEdge(options: EdgeServiceOptions): Promise<EdgeServic
   const server = new EdgeServer({
     host: options.host,
     port: options.port,
+    listenBacklog: options.listenBacklog ?? DEFAULT_EDGE_LIMITS.listenBacklog,
     services: { interest, scheduler, metrics, logger: options.logger, verifier: options.verifier, tiers: options.tiers, limits: options.limits },
     snapshots: options.snapshots,
     origins: options.origins,

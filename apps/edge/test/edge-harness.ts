@@ -36,6 +36,7 @@ export interface HarnessOptions {
   readonly tickMs?: number;
   readonly behindCheckMs?: number;
   readonly admission?: AdmissionPacerOptions;
+  readonly listenBacklog?: number;
 }
 
 /** A whole edge in-process on real sockets: in-memory bus, a real gRPC snapshot service over an in-memory store. */
@@ -66,6 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     registry: createMetrics({ service: 'edge-test', defaultMetrics: false }),
     logger,
     ...(options.admission === undefined ? {} : { admission: options.admission }),
+    ...(options.listenBacklog === undefined ? {} : { listenBacklog: options.listenBacklog }),
   });
   const states = new Map<string, MarketUpdate>();
   const harness: Harness = {
