@@ -168,7 +168,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'reconnect-storm',
-    description: 'market-open reconnect storm: 19,000 clients x 20 of 200 symbols, receiving, all drop at once and reconnect within 2 s (full-jitter retries); time until all are resubscribed and receiving again; Tickwire as 2 edges behind HAProxy (infra/haproxy/haproxy.cfg), the single edge and the peers as single processes; median of 3 storms',
+    description: 'market-open reconnect storm: 19,000 clients x 20 of 200 symbols, receiving, all drop at once and reconnect within 2 s (full-jitter retries); time until all are resubscribed and receiving again; Tickwire as one edge process (the reference) and as 2 edges behind HAProxy (infra/haproxy/haproxy.cfg), the peers as single processes, the edges admitting 3,000 upgrades/s per process; median of 3 storms; per peer also the CPU a client\'s setup takes with no update flowing, and the cores the flow (one update per client every 250 ms) takes once all are connected',
     project: '@tickwire/loadgen',
     script: 'tools/loadgen/dist-bench/bench/reconnect-storm.bench.js',
     headline: [],
@@ -182,6 +182,9 @@ export const SCENARIOS: readonly Scenario[] = [
         { key: 'retries', label: 'refused attempts', unit: '', better: 'lower' },
         { key: 'peerCpuSeconds', label: 'server CPU per storm', unit: 's', better: 'lower' },
         { key: 'workersCpuSeconds', label: 'load generator CPU per storm', unit: 's', better: 'lower' },
+        { key: 'setupCpuMsPerClient', label: 'CPU to set up a client, no flow (server + load generator)', unit: 'ms', better: 'lower' },
+        { key: 'flowCores', label: 'CPU the flow takes, all connected (server + load generator)', unit: 'cores', better: 'lower' },
+        { key: 'flowServerCores', label: 'of which the server', unit: 'cores', better: 'lower' },
       ],
     },
   },

@@ -5,9 +5,17 @@
 // drop: the time until every client is resubscribed (acknowledged) and until every client has received a live
 // update again. Several storms per peer, the median reported (a storm that leaves clients out ends the peer's
 // series: it is reported as not completed).
-// 19,000 clients is more than one process should hold under the 20,000 open-file limit here, so Tickwire's
-// entry is two edge processes behind HAProxy (`edge-x2`, the reference); the single edge runs too (its
-// MAX_CONNECTIONS raised to 19,500: ~19,030 files, just under the limit), and the peers are single processes.
+// Tickwire's entry (the reference) is one edge process, its MAX_CONNECTIONS raised to 19,500 (~19,030 open files,
+// under the 20,000 limit), like the peers, which are single processes too. Two edges behind HAProxy (`edge-x2`) run
+// as well; on 2 cores the balancer doubles every byte's socket work: with all clients connected the flow alone
+// took 1.92 of the 2 cores there, against 1.72 for one edge.
+// The edges admit 3,000 upgrades/s per process here (`ADMISSION_RATE`; the default, 500, keeps admission to a
+// quarter of a core for the sake of connected clients' latency): at market open nearly every client is the one
+// reconnecting, and 19,000 within the 8 s an upgrade may wait asks more than 2,000/s of one process.
+// `--edge-env ADMISSION_RATE=N` overrides it.
+// What the machine gives a storm, measured per peer in the same run: the CPU the peer and the load generator
+// spend setting a client up with no update flowing, and the cores the flow takes once every client is back. The
+// storm's last clients are admitted on a machine the flow has nearly filled.
 // One scenario: `npm run bench -- reconnect-storm [--quick] --json` (`--peers edge-x2,nats-ws`, `--storms 1`).
 import { intFlag, printResult } from '@tickwire/bench-kit';
 import { connectNatsBus } from '@tickwire/bus';
@@ -17,6 +25,7 @@ import { medianOf } from '../src/peer-comparison';
 import { readCpuSeconds } from '../src/process-sampler';
 import { wallClockNs } from '../src/wall-clock';
 import type { StormReply } from '../src/worker-protocol';
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { edgeEnvFlags, log, REPO_ROOT, sleep, startUpstream, WORKER_SCRIPT } from './edge-rig';
 import { closeClients, fullPlan, openClients, peerRss, publisherFor, round, tallies } from './peer-load';
@@ -37,13 +46,17 @@ const STORM_TIMEOUT_MS = intFlag(argv, '--storm-timeout-ms', quick ? 20_000 : 60
 /** Updates published per second during the storm (interleaved: each client gets one every symbols / (rate * perConnection) s). */
 const RATE = intFlag(argv, '--rate', 40);
 const PAUSE_MS = quick ? 200 : 3_000;
-/** Updates flow this long before the first storm. */
+/** Updates flow this long before the first storm: settling, then measuring what the flow costs. */
 const FLOWING_MS = quick ? 500 : 1_500;
-const PEER_LIST = peersFlag(argv, ['edge-x2', 'edge', 'nats-ws', 'socketio', 'plain-ws']);
-const REFERENCE: PeerName = PEER_LIST.includes('edge-x2') ? 'edge-x2' : PEER_LIST[0]!;
+const FLOW_MEASURE_MS = quick ? 500 : 3_000;
+/** Admissions per second per edge process in this scenario (see the top). */
+const STORM_ADMISSION_RATE = '3000';
+const PEER_LIST = peersFlag(argv, ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
+const REFERENCE: PeerName = PEER_LIST.includes('edge') ? 'edge' : PEER_LIST[0]!;
 const GOAL_MS = 10_000;
 const HAPROXY_CONFIG_USED = haproxyConfigFlag(argv) ?? HAPROXY_CONFIG;
-const METRICS = ['allReceivingMs', 'allResubscribedMs', 'p50ReceivingMs', 'p99ReceivingMs', 'failedClients', 'retries', 'peerCpuSeconds', 'workersCpuSeconds'] as const;
+const METRICS = ['allReceivingMs', 'allResubscribedMs', 'p50ReceivingMs', 'p99ReceivingMs', 'failedClients', 'retries', 'peerCpuSeconds', 'workersCpuSeconds', 'setupCpuMsPerClient', 'flowCores', 'flowServerCores'] as const;
+const CORES = availableParallelism();
 
 interface Storm {
   readonly dropped: number;
@@ -103,14 +116,31 @@ async function main(): Promise<void> {
     const plan = fullPlan(upstream, SUBSCRIPTIONS);
     const order = interleavedSymbolOrder(SYMBOLS, SUBSCRIPTIONS);
     const result = await runPeers({ peers: PEER_LIST, runs: 1, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, quietWaitMs: quick ? 0 : QUIET_WAIT_MS, scenario: 'reconnect-storm' }, async (name) => {
-      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv: edgeEnvFlags(argv), haproxyConfig: HAPROXY_CONFIG_USED, edgeCpuProfDir: edgeCpuProfFlag(argv) });
+      const edgeEnv = { ADMISSION_RATE: STORM_ADMISSION_RATE, ...edgeEnvFlags(argv) };
+      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv, haproxyConfig: HAPROXY_CONFIG_USED, edgeCpuProfDir: edgeCpuProfFlag(argv) });
       const publisher = await publisherFor(peer, upstream, bus);
+      // CPU seconds the peer's processes and the load generator's have used so far.
+      const cpuNow = async (): Promise<{ server: number; all: number }> => {
+        const server = peer.pids.reduce((a, pid) => a + readCpuSeconds(pid), 0);
+        return { server, all: server + (await tallies(pool, false)).reduce((a, r) => a + r.cpuSeconds, 0) };
+      };
       let ticks: BackgroundTicks | undefined;
       try {
+        const cpuBeforeSetup = await cpuNow();
         const opened = await openClients(pool, peer, plan, CLIENTS, { concurrency: 200 });
-        log(`reconnect-storm: ${name}: ${CLIENTS} clients connected and subscribed in ${opened.seconds.toFixed(1)} s`);
+        const cpuAfterSetup = await cpuNow();
+        const setupCpuSeconds = cpuAfterSetup.all - cpuBeforeSetup.all;
+        log(`reconnect-storm: ${name}: ${CLIENTS} clients connected and subscribed in ${opened.seconds.toFixed(1)} s, on ${setupCpuSeconds.toFixed(1)} s of CPU (server ${(cpuAfterSetup.server - cpuBeforeSetup.server).toFixed(1)} s)`);
         ticks = new BackgroundTicks(upstream.ticks, publisher.bus, RATE, order);
         await sleep(FLOWING_MS);
+        const cpuBeforeFlow = await cpuNow();
+        const flowStarted = performance.now();
+        await sleep(FLOW_MEASURE_MS);
+        const cpuAfterFlow = await cpuNow();
+        const flowSeconds = (performance.now() - flowStarted) / 1e3;
+        const flowCores = (cpuAfterFlow.all - cpuBeforeFlow.all) / flowSeconds;
+        const flowServerCores = (cpuAfterFlow.server - cpuBeforeFlow.server) / flowSeconds;
+        log(`reconnect-storm: ${name}: with every client connected the flow takes ${flowCores.toFixed(2)} of ${CORES} cores (server ${flowServerCores.toFixed(2)})`);
         const flowing = await tallies(pool, true);
         if (flowing.reduce((a, r) => a + r.tally.updates, 0) === 0) throw new Error(`${name}: no updates arrive before the storm`);
         const storms: Storm[] = [];
@@ -140,6 +170,9 @@ async function main(): Promise<void> {
             retries: medianOf(storms.map((s) => s.retries)),
             peerCpuSeconds: medianOf(storms.map((s) => s.peerCpuSeconds)),
             workersCpuSeconds: medianOf(storms.map((s) => s.workersCpuSeconds)),
+            setupCpuMsPerClient: round((setupCpuSeconds / CLIENTS) * 1e3, 3),
+            flowCores: round(flowCores),
+            flowServerCores: round(flowServerCores),
           },
           detail: storms,
         };
@@ -158,6 +191,7 @@ async function main(): Promise<void> {
       symbols: SYMBOLS,
       spreadMs: SPREAD_MS,
       publishedPerSec: RATE,
+      edgeAdmissionRate: Number(edgeEnvFlags(argv)['ADMISSION_RATE'] ?? STORM_ADMISSION_RATE),
       storms: STORMS,
       workers: WORKERS,
       haproxyConfig: relative(REPO_ROOT, HAPROXY_CONFIG_USED),
@@ -165,6 +199,7 @@ async function main(): Promise<void> {
       peerLabels: Object.fromEntries(PEER_LIST.map((p) => [p, PEERS[p].label])),
       peers: result.peers,
       ratios: result.ratios,
+      cores: CORES,
       goals: { stormUnder10s: { label: `${CLIENTS.toLocaleString('en-US')}-client storm, ${PEERS[REFERENCE].label}: all receiving again`, measured: reference, unit: 'ms', comparison: '<', target: GOAL_MS, met: reference !== null && reference < GOAL_MS } },
       perRun: result.perRun,
       errors: result.errors,
