@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -13,7 +14,7 @@ import {
   type GetSnapshotsResponse,
 } from '@tickwire/protocol';
 import { SnapshotClientError } from '@tickwire/snapshot-grpc';
-import { AccessError, AdmissionPacer, type AdmissionPacerOptions, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
+import { AccessError, AdmissionPacer, ArrivalGate, type AdmissionPacerOptions, type ConnectionLimiter, type OriginPolicy, type Principal } from './access';
 import { ClientSession, type SessionServices } from './client-session';
 import type { RejectionReason } from './edge-metrics';
 import { frameworkErrorAnswer, installHttpAnswers, MODE_BY_NAME, sendError, symbolsProblem } from './http-answers';
@@ -56,6 +57,15 @@ interface WaitingUpgrade {
   readonly ip: string;
 }
 
+/** A connection held unread by the arrival gate, and when it arrived (its admission wait counts from then). */
+interface HeldArrival {
+  readonly socket: Socket;
+  readonly arrivedMs: number;
+}
+
+/** What a connection refused by admission pacing is told. */
+const ARRIVING_AT_ONCE = 'too many connections arriving at once; retry shortly';
+
 /** Waiting upgrades are admitted in groups at most this often: one timer per turn, not per connection. */
 const ADMISSION_TICK_MS = 5;
 
@@ -84,11 +94,22 @@ export class EdgeServer {
   private draining = false;
   private readonly sessions = new Set<ClientSession>();
   private readonly admission: AdmissionPacer<WaitingUpgrade>;
+  private readonly arrivals: ArrivalGate<HeldArrival>;
+  /** Connections the gate let through whose request is not parsed yet, with when they arrived. */
+  private readonly onTheWay = new Map<Socket, number>();
+  /**
+   * Connections refused before their request was read (too many held, or held too long): they are read like
+   * any other and answered 503 once parsed, so the client gets an HTTP answer and the socket closes cleanly.
+   */
+  private readonly refusedUnread = new WeakMap<Socket, RejectionReason>();
   private admissionTimer: NodeJS.Timeout | undefined;
+  /** When `admissionTimer` fires (`performance.now()` time). */
+  private admissionDueMs = 0;
   private readonly admitDue = (): void => this.admitWaiting();
 
   constructor(private readonly options: EdgeServerOptions) {
     this.admission = new AdmissionPacer<WaitingUpgrade>(options.admission, (waiting) => !waiting.socket.destroyed);
+    this.arrivals = new ArrivalGate<HeldArrival>({ openBelow: options.admission.burst, maxWaiting: options.admission.maxQueued, maxWaitMs: options.admission.maxWaitMs });
     const limits = options.services.limits;
     // ws enforces a hard cap (4x ours) while reading; our own limit answers with 4001 and a reason.
     this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: limits.maxMessageBytes * 4, handleProtocols: (offered) => encodingFromSubprotocols(offered)?.subprotocol ?? false });
@@ -96,6 +117,16 @@ export class EdgeServer {
     installHttpAnswers(this.app, options.services.metrics, options.services.logger);
     this.routes();
     this.app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));
+    // Every accepted socket starts unread (net.Server's `pauseOnConnect`, set on the HTTP server fastify made);
+    // `onAccepted` decides when its request is read. The HTTP server's own connection listener has run by then.
+    Object.assign(this.app.server, { pauseOnConnect: true });
+    this.app.server.on('connection', (socket: Socket) => this.onAccepted(socket));
+    this.app.server.on('request', (request: IncomingMessage) => this.requestParsed(request.socket));
+    this.app.addHook('onRequest', (request, reply, done) => {
+      const refusal = this.takeRefusal(request.raw.socket);
+      if (refusal === undefined) return done();
+      void sendError(reply, 503, 'TOO_MANY_CONNECTIONS', ARRIVING_AT_ONCE);
+    });
   }
 
   get connectionCount(): number {
@@ -119,7 +150,9 @@ export class EdgeServer {
     clearTimeout(this.admissionTimer);
     this.admissionTimer = undefined;
     for (const waiting of this.admission.takeAll()) this.refuseWaiting(waiting, 'draining', 'server draining; connect to another instance');
-    this.options.services.metrics.admissionQueued = 0;
+    // Read now: an upgrade gets the draining 503 like any other, an HTTP request the closing server's.
+    for (const held of this.arrivals.takeAll()) held.socket.resume();
+    this.reportQueued();
   }
 
   /**
@@ -153,8 +186,53 @@ export class EdgeServer {
 
   // --- WebSocket ----------------------------------------------------------------------------------------
 
+  /**
+   * A new TCP connection, not read yet: read it now, unless a storm is being admitted (the gate holds it until
+   * admissions make room), or too many already wait (503 without reading it).
+   */
+  private onAccepted(socket: Socket): void {
+    const now = performance.now();
+    switch (this.arrivals.offer({ socket, arrivedMs: now }, now, this.admissionLoad(), this.admission.queued)) {
+      case 'pass':
+        this.onTheWay.set(socket, now);
+        socket.resume();
+        return;
+      case 'held':
+        this.reportQueued();
+        return this.scheduleAdmissions();
+      case 'full':
+        return this.refuseOnceParsed(socket, 'admission_queue_full');
+    }
+  }
+
+  /** The request of `socket` has been parsed: it is no longer on its way. Returns when it arrived, if the gate held it. */
+  private requestParsed(socket: Duplex): number | undefined {
+    const arrivedMs = this.onTheWay.get(socket as Socket);
+    if (arrivedMs === undefined) return undefined;
+    this.onTheWay.delete(socket as Socket);
+    if (this.arrivals.held > 0) this.scheduleAdmissions();
+    return arrivedMs;
+  }
+
+  /** Refuses a connection whose request has not been read: it is read now and answered 503 (a balancer or the client retries). */
+  private refuseOnceParsed(socket: Socket, reason: RejectionReason): void {
+    this.refusedUnread.set(socket, reason);
+    socket.resume();
+  }
+
+  /** The refusal waiting for `socket`'s request, if any (counted now that it is answered). */
+  private takeRefusal(socket: Duplex): RejectionReason | undefined {
+    const reason = this.refusedUnread.get(socket as Socket);
+    if (reason === undefined) return undefined;
+    this.refusedUnread.delete(socket as Socket);
+    this.options.services.metrics.reject(reason);
+    return reason;
+  }
+
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { services, connections } = this.options;
+    const arrivedMs = this.requestParsed(socket);
+    if (this.takeRefusal(socket) !== undefined) return refuse(socket, 503, 'Service Unavailable', ARRIVING_AT_ONCE);
     const url = new URL(request.url ?? '/', 'http://edge');
     if (url.pathname !== STREAM_PATH) return refuse(socket, 404, 'Not Found', `WebSocket endpoint is ${STREAM_PATH}`);
     if (this.draining) {
@@ -175,16 +253,17 @@ export class EdgeServer {
       return refuse(socket, 503, 'Service Unavailable', admission === 'per_ip' ? 'too many connections from this address' : 'this instance is full; retry another');
     }
     const waiting: WaitingUpgrade = { request, socket, head, url, encoding: chosen.encoding, ip };
-    switch (this.admission.offer(waiting, performance.now())) {
+    const now = performance.now();
+    switch (this.admission.offer(waiting, now, arrivedMs ?? now)) {
       case 'admit':
         return this.upgrade(waiting);
       case 'queued':
         // Nobody else listens on the socket until ws takes it: a reset while it waits must not go unhandled.
         socket.on('error', ignoreSocketError);
-        services.metrics.admissionQueued = this.admission.queued;
+        this.reportQueued();
         return this.scheduleAdmissions();
       case 'full':
-        return this.refuseWaiting(waiting, 'admission_queue_full', 'too many connections arriving at once; retry shortly');
+        return this.refuseWaiting(waiting, 'admission_queue_full', ARRIVING_AT_ONCE);
     }
   }
 
@@ -201,9 +280,40 @@ export class EdgeServer {
   }
 
   private scheduleAdmissions(): void {
-    if (this.admissionTimer !== undefined) return;
-    const inMs = this.admission.nextDueInMs(performance.now());
-    if (inMs !== undefined) this.admissionTimer = setTimeout(this.admitDue, Math.max(ADMISSION_TICK_MS, inMs));
+    const now = performance.now();
+    const admissionInMs = this.admission.nextDueInMs(now);
+    // Held arrivals go as soon as there is room, or when the oldest one's wait runs out.
+    const arrivalsInMs = this.arrivals.held === 0 ? undefined : this.admissionLoad() < this.options.admission.burst ? 0 : this.arrivals.nextDeadlineInMs(now);
+    const inMs = admissionInMs === undefined ? arrivalsInMs : arrivalsInMs === undefined ? admissionInMs : Math.min(admissionInMs, arrivalsInMs);
+    if (inMs === undefined) return;
+    const dueMs = now + Math.max(ADMISSION_TICK_MS, inMs);
+    // A timer already set for that moment or sooner does it; one set for later (an arrival's deadline, before
+    // room was made) is brought forward.
+    if (this.admissionTimer !== undefined) {
+      if (this.admissionDueMs <= dueMs) return;
+      clearTimeout(this.admissionTimer);
+    }
+    this.admissionDueMs = dueMs;
+    this.admissionTimer = setTimeout(this.admitDue, dueMs - now);
+  }
+
+  /** Connections being admitted: upgrades waiting for their turn, and arrivals let through whose request is not parsed yet. */
+  private admissionLoad(): number {
+    this.forgetStalledArrivals();
+    return this.admission.queued + this.onTheWay.size;
+  }
+
+  /**
+   * Arrivals let through whose socket closed before a request (the client hung up while held), or that have
+   * not sent one within the admission wait, are not on their way any more. The map is in arrival order: the
+   * oldest are checked, up to the first that may still come.
+   */
+  private forgetStalledArrivals(): void {
+    const oldest = performance.now() - this.options.admission.maxWaitMs;
+    for (const [socket, arrivedMs] of this.onTheWay) {
+      if (!socket.destroyed && arrivedMs >= oldest) return;
+      this.onTheWay.delete(socket);
+    }
   }
 
   /** Admits the waiting upgrades whose turn has come; those that waited too long get 503 and retry. */
@@ -213,15 +323,34 @@ export class EdgeServer {
     const expired: WaitingUpgrade[] = [];
     const gone: WaitingUpgrade[] = [];
     this.admission.takeDue(performance.now(), admitted, expired, gone);
-    this.options.services.metrics.admissionQueued = this.admission.queued;
     // Clients that hung up while they waited: their slot back, no turn spent on them.
     for (const waiting of gone) this.options.connections.release(waiting.ip);
-    for (const waiting of expired) this.refuseWaiting(waiting, 'admission_timeout', 'too many connections arriving at once; retry shortly');
+    for (const waiting of expired) this.refuseWaiting(waiting, 'admission_timeout', ARRIVING_AT_ONCE);
     for (const waiting of admitted) {
       waiting.socket.off('error', ignoreSocketError);
       this.upgrade(waiting);
     }
+    this.releaseArrivals();
+    this.reportQueued();
     this.scheduleAdmissions();
+  }
+
+  /** Connections waiting for admission, parsed or not, for the `admission_queue` gauge. */
+  private reportQueued(): void {
+    this.options.services.metrics.admissionQueued = this.admission.queued + this.arrivals.held;
+  }
+
+  /** Lets held arrivals through as far as there is room (their requests are read next), and refuses those held too long. */
+  private releaseArrivals(): void {
+    if (this.arrivals.held === 0) return;
+    const passed: HeldArrival[] = [];
+    const expired: HeldArrival[] = [];
+    this.arrivals.release(performance.now(), this.admissionLoad(), passed, expired);
+    for (const { socket } of expired) this.refuseOnceParsed(socket, 'admission_timeout');
+    for (const { socket, arrivedMs } of passed) {
+      this.onTheWay.set(socket, arrivedMs);
+      socket.resume();
+    }
   }
 
   /** Refuses an upgrade that holds a connection slot (503: a balancer or the client retries). */

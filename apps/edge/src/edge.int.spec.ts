@@ -470,12 +470,43 @@ describe('edge admission pacing', () => {
     for (const q of quitters) q.destroy();
     // Their turns come (2/s) and their slots go back: then two more from the same address get in.
     await waitUntil(() => h.edge.metrics.admissionQueued === 0, 'the quitters\' turns');
+    // One of them may have waited unread (past the burst): that it hung up shows only once its request is
+    // read, at its turn, so its slot comes back a moment later.
+    await waitUntil(() => (h.edge.server['options'] as { connections: { count: number } }).connections.count === 1, 'the quitters\' slots back');
     const next = [rawUpgrade(h, token), rawUpgrade(h, token)];
     expect((await Promise.all(next.map((n) => n.answer))).map((a) => a.status)).toEqual([101, 101]);
     // The address is at its limit of 3 again: one more gets the per-address 503, not a place in the queue.
     expect((await rawUpgrade(h, token).answer).status).toBe(503);
     expect(await rejectionCount(h.edge.metrics, 'per_ip_limit')).toBe(1);
     expect(await rejectionCount(h.edge.metrics, 'admission_timeout')).toBe(0);
+  });
+
+  it('a storm is read only as fast as it is admitted: past the burst, arrivals wait unread (no HTTP parse), then go in arrival order', async () => {
+    h = await startHarness({ admission: { ratePerSec: 5, burst: 2, maxQueued: 50, maxWaitMs: 10_000 } });
+    const token = await h.token();
+    const attempts: ReturnType<typeof rawUpgrade>[] = [];
+    const sentAt: number[] = [];
+    // One at a time into the kernel's queue, so the arrival order is known.
+    for (let i = 0; i < 12; i++) {
+      sentAt.push(performance.now());
+      attempts.push(rawUpgrade(h, token));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await waitUntil(() => h.edge.metrics.connections >= 2, 'the burst admitted');
+    // Parsed and waiting for their turn (each holds an address slot from its parse on): at most the burst.
+    const slots = (): number => (h.edge.server['options'] as { connections: { count: number } }).connections.count;
+    for (let sample = 0; sample < 5; sample++) {
+      expect(slots() - h.edge.metrics.connections).toBeLessThanOrEqual(2);
+      expect(h.edge.metrics.admissionQueued).toBe(12 - h.edge.metrics.connections);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const answers = await Promise.all(attempts.map((a) => a.answer));
+    expect(answers.map((a) => a.status)).toEqual(new Array(12).fill(101));
+    // First come, first admitted.
+    const opened = answers.map((a, i) => sentAt[i]! + a.atMs);
+    for (let i = 1; i < opened.length; i++) expect(opened[i]).toBeGreaterThanOrEqual(opened[i - 1]!);
+    expect(h.edge.metrics.admissionQueued).toBe(0);
+    for (const a of answers) a.close();
   });
 
   it('draining answers whoever still waits with 503 at once', async () => {

@@ -1,5 +1,6 @@
 import { EdgeError } from './errors';
 import { MessageRateLimiter } from './message-rate-limiter';
+import { WaitQueue } from './wait-queue';
 
 export interface AdmissionPacerOptions {
   /** Sustained admissions per second. */
@@ -26,9 +27,7 @@ export class AdmissionPacer<T> {
   private readonly ratePerMs: number;
   private readonly maxQueued: number;
   private readonly maxWaitMs: number;
-  private items: T[] = [];
-  private since: number[] = [];
-  private head = 0;
+  private readonly waiting = new WaitQueue<T>();
 
   /** `isLive`: false for an item not worth a turn any more (its client hung up while it waited). */
   constructor(
@@ -45,15 +44,17 @@ export class AdmissionPacer<T> {
 
   /** Items waiting. */
   get queued(): number {
-    return this.items.length - this.head;
+    return this.waiting.length;
   }
 
-  /** 'admit': go now; 'queued': wait for `takeDue`; 'full': refuse (nothing was kept). */
-  offer(item: T, nowMs: number): AdmissionVerdict {
+  /**
+   * 'admit': go now; 'queued': wait for `takeDue`; 'full': refuse (nothing was kept). `sinceMs`: when the item
+   * began to wait, if earlier than now (it waited before it could be offered); its wait limit counts from then.
+   */
+  offer(item: T, nowMs: number, sinceMs = nowMs): AdmissionVerdict {
     if (this.queued === 0 && this.bucket.tryTake(nowMs)) return 'admit';
     if (this.queued >= this.maxQueued) return 'full';
-    this.items.push(item);
-    this.since.push(nowMs);
+    this.waiting.push(item, sinceMs);
     return 'queued';
   }
 
@@ -62,51 +63,25 @@ export class AdmissionPacer<T> {
    * longer live to `dropped` (they cost no token), oldest first.
    */
   takeDue(nowMs: number, admitted: T[], expired: T[], dropped: T[]): void {
-    while (this.head < this.items.length) {
-      const item = this.items[this.head]!;
-      if (!this.isLive(item)) dropped.push(this.shift());
-      else if (nowMs - this.since[this.head]! > this.maxWaitMs) expired.push(this.shift());
-      else if (this.bucket.tryTake(nowMs)) admitted.push(this.shift());
+    const waiting = this.waiting;
+    while (waiting.length > 0) {
+      if (!this.isLive(waiting.peek()!)) dropped.push(waiting.shift());
+      else if (nowMs - waiting.oldestSinceMs()! > this.maxWaitMs) expired.push(waiting.shift());
+      else if (this.bucket.tryTake(nowMs)) admitted.push(waiting.shift());
       else break;
     }
-    this.compact();
   }
 
   /** How long until `takeDue` has something to do: a token for the oldest item, or its deadline. Undefined when none waits. */
   nextDueInMs(nowMs: number): number | undefined {
     if (this.queued === 0) return undefined;
     const tokenInMs = Math.ceil((1 - this.bucket.available(nowMs)) / this.ratePerMs);
-    const deadlineInMs = this.since[this.head]! + this.maxWaitMs + 1 - nowMs;
+    const deadlineInMs = this.waiting.oldestSinceMs()! + this.maxWaitMs + 1 - nowMs;
     return Math.max(0, Math.min(tokenInMs, deadlineInMs));
   }
 
   /** Every waiting item, oldest first; the queue is empty afterwards (to refuse them all when draining). */
   takeAll(): T[] {
-    const all = this.items.slice(this.head);
-    this.items = [];
-    this.since = [];
-    this.head = 0;
-    return all;
-  }
-
-  private shift(): T {
-    const item = this.items[this.head]!;
-    // Not kept alive by the array until the next compaction.
-    (this.items as (T | undefined)[])[this.head] = undefined;
-    this.head++;
-    return item;
-  }
-
-  /** Drops the consumed front once it is most of the array, so the queue's memory follows what waits. */
-  private compact(): void {
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.since.length = 0;
-      this.head = 0;
-    } else if (this.head > 1_024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.since = this.since.slice(this.head);
-      this.head = 0;
-    }
+    return this.waiting.takeAll();
   }
 }

@@ -5,6 +5,7 @@
  */
 export { AccessError, MAX_CLOSE_REASON_BYTES, fitCloseReason, quoteClientValue } from './access-error';
 export { AdmissionPacer, type AdmissionPacerOptions, type AdmissionVerdict } from './admission-pacer';
+export { ArrivalGate, type ArrivalGateOptions, type ArrivalVerdict } from './arrival-gate';
 export { ConnectionLimiter, type ConnectionAdmission, type ConnectionLimiterOptions } from './connection-limiter';
 export { Entitlements, MAX_ENTITLEMENT_ENTRIES, MAX_ENTITLEMENT_SYMBOL_LENGTH, type EntitlementsClaim } from './entitlements';
 export { EDGE_ERRORS, EdgeError, type EdgeErrorCode } from './errors';
