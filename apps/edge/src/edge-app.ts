@@ -2,7 +2,7 @@ import type { ServiceBusConnector } from '@tickwire/bus';
 import { SubscriptionMode } from '@tickwire/protocol';
 import { DEFAULT_NATS_URL, defineConfig, env, type ServiceDefinition } from '@tickwire/runtime';
 import { SnapshotClient } from '@tickwire/snapshot-grpc';
-import { DEFAULT_TIER_SPEC, OriginPolicy, parseTierPolicies, TokenVerifier } from './access';
+import { DEFAULT_TIER_SPEC, DEFAULT_VERIFIED_TOKENS_KEPT, OriginPolicy, parseTierPolicies, TokenVerifier } from './access';
 import { DEFAULT_EDGE_LIMITS } from './edge-defaults';
 import { startEdge } from './edge-service';
 
@@ -18,6 +18,7 @@ export const edgeConfig = defineConfig({
   JWKS_FILE: env.string({ optional: true, doc: 'JWKS file with the RS256/ES256 public keys tokens are signed with' }),
   JWT_ISSUER: env.string({ optional: true, doc: 'required `iss` claim' }),
   JWT_AUDIENCE: env.string({ optional: true, doc: 'required `aud` claim' }),
+  VERIFIED_TOKENS_KEPT: env.int({ min: 0, max: 10_000_000, default: DEFAULT_VERIFIED_TOKENS_KEPT, doc: 'tokens remembered after their signature checked out (a reconnecting client is not checked again; expiry still is); 0 = off' }),
   ALLOW_ANONYMOUS: env.bool({ default: false, doc: 'accept connections without a token (tier ANONYMOUS_TIER, every symbol)' }),
   ANONYMOUS_TIER: env.string({ default: 'delayed', doc: 'tier of anonymous connections' }),
   TIERS: env.string({ default: DEFAULT_TIER_SPEC, doc: 'tiers: name:batchIntervalMs:maxSubscriptions:maxMode,... (batchIntervalMs 0 = realtime)' }),
@@ -71,6 +72,7 @@ export function edgeApp(adapters: EdgeAdapters): ServiceDefinition<typeof edgeCo
         audience: cfg.JWT_AUDIENCE,
         allowAnonymous: cfg.ALLOW_ANONYMOUS,
         anonymousTier: cfg.ANONYMOUS_TIER,
+        verifiedTokensKept: cfg.VERIFIED_TOKENS_KEPT,
       });
       if (cfg.ALLOW_ANONYMOUS && !tiers.has(cfg.ANONYMOUS_TIER)) throw new Error(`ANONYMOUS_TIER '${cfg.ANONYMOUS_TIER}' is not one of TIERS (${[...tiers.keys()].join(', ')})`);
       const bus = await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-edge', readiness, logger });

@@ -270,6 +270,55 @@ describe('TokenVerifier', () => {
     });
   });
 
+  describe('remembers verified tokens', () => {
+    it('a token presented again gives the same principal without a second signature check', async () => {
+      const verifier = await TokenVerifier.create({ hs256Secret: SECRET });
+      const token = await signHs256(claims({ ent: { symbols: ['AAPL'] } }));
+      const first = await verifier.verify(token, NOW_MS);
+      expect(await verifier.verify(token, NOW_MS + 1_000)).toBe(first);
+    });
+
+    it('still refuses it once expired, or before its nbf, saying why', async () => {
+      const verifier = await TokenVerifier.create({ hs256Secret: SECRET, clockToleranceSec: 5 });
+      const token = await signHs256(claims({ exp: NOW + 60, nbf: NOW - 10 }));
+      const first = await verifier.verify(token, NOW_MS);
+      // Within the tolerance on both sides: still the remembered principal.
+      expect(await verifier.verify(token, (NOW + 64) * 1000)).toBe(first);
+      expect(await verifier.verify(token, (NOW - 15) * 1000)).toBe(first);
+      await expect(verifier.verify(token, (NOW - 16) * 1000)).rejects.toMatchObject({ closeCode: CLOSE_CODES.AUTH_FAILED, message: 'token not valid before 2026-01-15T11:59:50.000Z' });
+      await expect(verifier.verify(token, (NOW + 65) * 1000)).rejects.toMatchObject({ closeCode: CLOSE_CODES.TOKEN_EXPIRED });
+    });
+
+    it('only the exact token: another payload under a remembered token\'s signature is refused', async () => {
+      const verifier = await TokenVerifier.create({ hs256Secret: SECRET });
+      const token = await signHs256(claims({ tier: 'delayed' }));
+      await verifier.verify(token, NOW_MS);
+      const [header, , signature] = token.split('.');
+      const forged = `${header}.${b64(claims({ tier: 'realtime' }))}.${signature}`;
+      await expectRejected(verifier, forged, CLOSE_CODES.AUTH_FAILED, 'invalid token signature');
+    });
+
+    it('never a refused token, and at most verifiedTokensKept, forgetting the oldest', async () => {
+      const verifier = await TokenVerifier.create({ hs256Secret: SECRET, verifiedTokensKept: 2 });
+      const bad = await signHs256(claims(), 'another-secret-of-at-least-32-bytes!!');
+      await expectRejected(verifier, bad, CLOSE_CODES.AUTH_FAILED, 'invalid token signature');
+      await expectRejected(verifier, bad, CLOSE_CODES.AUTH_FAILED, 'invalid token signature');
+      const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => signHs256(claims({ sub }))));
+      // One after the other: the order they are remembered in is the order they passed.
+      const a = await verifier.verify(tokens[0]!, NOW_MS);
+      const b = await verifier.verify(tokens[1]!, NOW_MS);
+      const c = await verifier.verify(tokens[2]!, NOW_MS);
+      expect(await verifier.verify(tokens[2]!, NOW_MS)).toBe(c);
+      expect(await verifier.verify(tokens[1]!, NOW_MS)).toBe(b);
+      // 'a' was the oldest of three: verified again, a new principal.
+      const again = await verifier.verify(tokens[0]!, NOW_MS);
+      expect(again).not.toBe(a);
+      expect(again).toEqual(a);
+      const off = await TokenVerifier.create({ hs256Secret: SECRET, verifiedTokensKept: 0 });
+      expect(await off.verify(tokens[0]!, NOW_MS)).not.toBe(await off.verify(tokens[0]!, NOW_MS));
+    });
+  });
+
   describe('create', () => {
     async function jwksError(content: string | object): Promise<EdgeError> {
       const file = join(dir, `bad-${Math.random().toString(36).slice(2)}.json`);
@@ -287,6 +336,7 @@ describe('TokenVerifier', () => {
       [{ hs256Secret: SECRET, clockToleranceSec: NaN }, 'EDGE_ERR_AUTH_OPTION', 'invalid auth option: clockToleranceSec must be 0-300, got NaN'],
       [{ hs256Secret: SECRET, issuer: '' }, 'EDGE_ERR_AUTH_OPTION', 'invalid auth option: issuer must be a non-empty string'],
       [{ allowAnonymous: true, anonymousTier: '' }, 'EDGE_ERR_AUTH_OPTION', 'invalid auth option: anonymousTier must be a non-empty string'],
+      [{ hs256Secret: SECRET, verifiedTokensKept: -1 }, 'EDGE_ERR_AUTH_OPTION', 'invalid auth option: verifiedTokensKept must be a whole number >= 0, got -1'],
     ])('refuses bad options: %j', async (options, code, message) => {
       const error = await createError(options);
       expect(error.code).toBe(code);

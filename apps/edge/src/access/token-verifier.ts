@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { webcrypto } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify } from 'jose';
 import type { FlattenedJWSInput, JSONWebKeySet, JWK, JWSHeaderParameters, JWTPayload } from 'jose';
 import { CLOSE_CODES } from '@tickwire/protocol';
@@ -34,6 +34,8 @@ export interface TokenVerifierOptions {
   readonly defaultEntitlements?: Entitlements;
   /** Whether tokens must carry `exp`. Default true: a token that never expires cannot be revoked by waiting. */
   readonly requireExpiry?: boolean;
+  /** Verified tokens remembered (see {@link TokenVerifier.verify}); 0 turns it off. Default {@link DEFAULT_VERIFIED_TOKENS_KEPT}. */
+  readonly verifiedTokensKept?: number;
 }
 
 /** Who a connection is and what it may see. */
@@ -59,6 +61,11 @@ export const DEFAULT_ANONYMOUS_TIER = 'delayed';
 export const ANONYMOUS_SUBJECT = 'anonymous';
 /** Shortest HS256 secret accepted, bytes (the hash size, RFC 7518 section 3.2). */
 export const MIN_HS256_SECRET_BYTES = 32;
+/**
+ * Default number of verified tokens remembered: one per connection of a full edge process (its default
+ * MAX_CONNECTIONS is 18,000). Each keeps its digest and the principal it grants (shared with its connections).
+ */
+export const DEFAULT_VERIFIED_TOKENS_KEPT = 20_000;
 /** Longest `sub` or `tier` claim accepted. */
 export const MAX_SUBJECT_LENGTH = 256;
 export const MAX_TIER_LENGTH = 64;
@@ -89,6 +96,9 @@ export class TokenVerifier {
   private readonly algorithms: readonly string[];
   private readonly anonymous: Principal | undefined;
   private readonly clockToleranceSec: number;
+  /** Tokens that passed verification, by the SHA-256 of the token, oldest first (see `verify`). */
+  private readonly verified = new Map<string, VerifiedToken>();
+  private readonly verifiedTokensKept: number;
 
   private constructor(
     private readonly options: TokenVerifierOptions,
@@ -102,6 +112,7 @@ export class TokenVerifier {
     this.acceptsTokens = this.algorithms.length > 0;
     this.allowsAnonymous = options.allowAnonymous === true;
     this.clockToleranceSec = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+    this.verifiedTokensKept = options.verifiedTokensKept ?? DEFAULT_VERIFIED_TOKENS_KEPT;
     this.anonymous = this.allowsAnonymous
       ? Object.freeze({ subject: ANONYMOUS_SUBJECT, tier: options.anonymousTier ?? DEFAULT_ANONYMOUS_TIER, entitlements: options.anonymousEntitlements ?? Entitlements.ALL })
       : undefined;
@@ -139,6 +150,12 @@ export class TokenVerifier {
    * The principal a token stands for. An absent or empty token gives the anonymous principal where allowed, else
    * `AUTH_REQUIRED`. A token that is present is always verified, even where anonymous access is allowed: a bad
    * token is an error the client should see, not a silent downgrade.
+   *
+   * A token that passed is remembered (by its SHA-256, the most recent `verifiedTokensKept`): presented again,
+   * only its time claims are checked again. A reconnect storm brings the same tokens back, and checking a
+   * signature (~60 µs in webcrypto on the test machine) was the largest single part of admitting a client.
+   * The keys do not change while the process runs, so a signature that was valid stays valid. Refused tokens
+   * are never remembered.
    */
   async verify(token: string | undefined, nowMs: number = Date.now()): Promise<Principal> {
     if (token === undefined || token === '') {
@@ -147,6 +164,15 @@ export class TokenVerifier {
     }
     if (token.length > MAX_TOKEN_LENGTH) throw failed(`token too long (${token.length} characters, at most ${MAX_TOKEN_LENGTH})`);
     if (!this.acceptsTokens) throw failed('tokens are not accepted here (anonymous access only)');
+    const digest = this.verifiedTokensKept > 0 ? createHash('sha256').update(token).digest('base64') : undefined;
+    if (digest !== undefined) {
+      const known = this.verified.get(digest);
+      if (known !== undefined) {
+        if (this.timeClaimsHold(known, nowMs)) return known.principal;
+        // Expired (or not yet valid at this time): verified in full below, which says why.
+        this.verified.delete(digest);
+      }
+    }
 
     let payload: JWTPayload;
     try {
@@ -161,7 +187,21 @@ export class TokenVerifier {
     } catch (error) {
       throw toAccessError(error, token);
     }
-    return this.principalFrom(payload);
+    const principal = this.principalFrom(payload);
+    if (digest !== undefined) this.remember(digest, { principal, exp: payload.exp, nbf: payload.nbf });
+    return principal;
+  }
+
+  /** jose's checks of `exp` and `nbf`, with the same clock tolerance. */
+  private timeClaimsHold(token: VerifiedToken, nowMs: number): boolean {
+    const now = Math.floor(nowMs / 1000);
+    return (token.exp === undefined || token.exp > now - this.clockToleranceSec) && (token.nbf === undefined || token.nbf <= now + this.clockToleranceSec);
+  }
+
+  private remember(digest: string, token: VerifiedToken): void {
+    const verified = this.verified;
+    if (verified.size >= this.verifiedTokensKept) verified.delete(verified.keys().next().value as string);
+    verified.set(digest, token);
   }
 
   // An arrow property, created once per verifier: jose calls it with the protected header once the algorithm
@@ -192,8 +232,17 @@ export class TokenVerifier {
   }
 }
 
+/** A token that passed verification: what it stands for, and its time claims to check again. */
+interface VerifiedToken {
+  readonly principal: Principal;
+  readonly exp: number | undefined;
+  readonly nbf: number | undefined;
+}
+
 function validateAuthOptions(options: TokenVerifierOptions): void {
   const bad = (detail: string) => new EdgeError('EDGE_ERR_AUTH_OPTION', detail);
+  const kept = options.verifiedTokensKept;
+  if (kept !== undefined && !(Number.isInteger(kept) && kept >= 0)) throw bad(`verifiedTokensKept must be a whole number >= 0, got ${String(kept)}`);
   const tolerance = options.clockToleranceSec;
   if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0 && tolerance <= MAX_CLOCK_TOLERANCE_SEC)) {
     throw bad(`clockToleranceSec must be 0-${MAX_CLOCK_TOLERANCE_SEC}, got ${String(tolerance)}`);
