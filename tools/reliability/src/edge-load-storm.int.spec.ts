@@ -13,12 +13,11 @@ import { hs256Token } from './test-tokens';
  * Their latency is held by admission pacing (ADMISSION_RATE, 500/s by default; p99 299 ms while the crowd
  * connected unpaced) and measured with the crowd's worker processes at the lowest CPU priority (storm-workers.ts:
  * at normal priority their own CPU on these two shared cores was most of what the healthy clients waited for).
- * On a quiet machine (2026-11-24, 4 runs) the healthy p99 was 6-8 ms calm, 3-8 ms calm with the crowd
- * connected, 15-29 ms while the crowd connected and 18-44 ms in the reconnect storm (26 and 12 ms with a busy
- * loop on one core beside it), with the issue's rule
- * (max(2 x baseline, baseline + 25 ms)) at 29-33 ms: the connect storm within it, the reconnect storm not
- * every run (the edge's own publish-to-write p99 there is within its 10-20 ms bucket against 5 ms calm: 3,000
- * closes and 3,000 accepts and HTTP parses land on the one event loop at once, which pacing cannot spread).
+ * On a quiet machine (2026-11-24, 10 runs) the healthy p99 was 5-9 ms calm, 7-16 ms while the crowd connected
+ * and 13-55 ms in the reconnect storm, with the issue's rule (max(2 x baseline, baseline + 25 ms)) at 30-34 ms:
+ * the connect storm within it, the reconnect storm in 6 runs of 10 (the edge's own publish-to-write p99 there is
+ * within its 10-20 ms bucket against 5 ms calm: the accepts of 3,000 sockets and the closes of 3,000 others land
+ * on the one event loop at once; the edge's arrival gate keeps their HTTP parses for their turn).
  * So the storm windows assert a wider floor, STORM_LATENCY_FLOOR_MS, which fails if healthy clients stall
  * for several times longer than any run here did; the figures, with the calm-with-crowd baseline and the
  * edge's own view, are printed every run.
@@ -35,7 +34,7 @@ const CROWD_PUMP_MS = 500;
 const CROWD_CALM_MS = 3_000;
 /** Every client of the crowd must be served again within this after the drop. */
 const SERVED_WITHIN_MS = 20_000;
-/** The storm windows' latency rule: p99 <= max(2 x baseline p99, baseline p99 + this); 44 ms was the worst seen (paced, crowd niced), 0.66 s before the crowd was niced on a busy machine. */
+/** The storm windows' latency rule: p99 <= max(2 x baseline p99, baseline p99 + this); 55 ms was the worst seen (paced, crowd niced), 0.66 s before the crowd was niced on a busy machine. */
 const STORM_LATENCY_FLOOR_MS = 250;
 /** The edge's refusal reasons that answer 503 (a balancer or the SDK retries): the only ones a storm may cause. */
 const DOCUMENTED_REFUSALS = new Set(['per_ip_limit', 'process_limit', 'admission_queue_full', 'admission_timeout', 'draining']);
