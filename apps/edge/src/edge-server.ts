@@ -66,6 +66,13 @@ interface HeldArrival {
 /** What a connection refused by admission pacing is told. */
 const ARRIVING_AT_ONCE = 'too many connections arriving at once; retry shortly';
 
+/**
+ * How long a connection let through by the arrival gate counts as on its way to admission without sending its
+ * request. A client's request is already in the socket when it is let through in a storm; one that is not
+ * read within this (a turn of a very busy event loop, or a client that sends nothing) stops holding a place.
+ */
+const REQUEST_GRACE_MS = 100;
+
 /** Waiting upgrades are admitted in groups at most this often: one timer per turn, not per connection. */
 const ADMISSION_TICK_MS = 5;
 
@@ -95,8 +102,14 @@ export class EdgeServer {
   private readonly sessions = new Set<ClientSession>();
   private readonly admission: AdmissionPacer<WaitingUpgrade>;
   private readonly arrivals: ArrivalGate<HeldArrival>;
-  /** Connections the gate let through whose request is not parsed yet, with when they arrived. */
+  /**
+   * Connections the gate let through whose request is not parsed yet (the admission queue does not show them
+   * until it is), with when they were let through, in that order. One that sends no request within
+   * `REQUEST_GRACE_MS` (a slow or hostile client) stops counting, so silent sockets cannot hold the gate shut.
+   */
   private readonly onTheWay = new Map<Socket, number>();
+  /** When each connection the gate held arrived (its admission wait counts from then). */
+  private readonly heldSince = new WeakMap<Socket, number>();
   /**
    * Connections refused before their request was read (too many held, or held too long): they are read like
    * any other and answered 503 once parsed, so the client gets an HTTP answer and the socket closes cleanly.
@@ -194,8 +207,7 @@ export class EdgeServer {
     const now = performance.now();
     switch (this.arrivals.offer({ socket, arrivedMs: now }, now, this.admissionLoad(), this.admission.queued)) {
       case 'pass':
-        this.onTheWay.set(socket, now);
-        socket.resume();
+        this.letThrough(socket);
         return;
       case 'held':
         this.reportQueued();
@@ -205,13 +217,15 @@ export class EdgeServer {
     }
   }
 
-  /** The request of `socket` has been parsed: it is no longer on its way. Returns when it arrived, if the gate held it. */
-  private requestParsed(socket: Duplex): number | undefined {
-    const arrivedMs = this.onTheWay.get(socket as Socket);
-    if (arrivedMs === undefined) return undefined;
-    this.onTheWay.delete(socket as Socket);
-    if (this.arrivals.held > 0) this.scheduleAdmissions();
-    return arrivedMs;
+  /** Lets `socket` be read (its request is parsed in a later turn). */
+  private letThrough(socket: Socket): void {
+    this.onTheWay.set(socket, performance.now());
+    socket.resume();
+  }
+
+  /** The request of `socket` has been parsed: it is no longer on its way (there may be room for held arrivals). */
+  private requestParsed(socket: Duplex): void {
+    if (this.onTheWay.delete(socket as Socket) && this.arrivals.held > 0) this.scheduleAdmissions();
   }
 
   /** Refuses a connection whose request has not been read: it is read now and answered 503 (a balancer or the client retries). */
@@ -231,7 +245,8 @@ export class EdgeServer {
 
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { services, connections } = this.options;
-    const arrivedMs = this.requestParsed(socket);
+    this.requestParsed(socket);
+    const arrivedMs = this.heldSince.get(socket as Socket);
     if (this.takeRefusal(socket) !== undefined) return refuse(socket, 503, 'Service Unavailable', ARRIVING_AT_ONCE);
     const url = new URL(request.url ?? '/', 'http://edge');
     if (url.pathname !== STREAM_PATH) return refuse(socket, 404, 'Not Found', `WebSocket endpoint is ${STREAM_PATH}`);
@@ -282,8 +297,9 @@ export class EdgeServer {
   private scheduleAdmissions(): void {
     const now = performance.now();
     const admissionInMs = this.admission.nextDueInMs(now);
-    // Held arrivals go as soon as there is room, or when the oldest one's wait runs out.
-    const arrivalsInMs = this.arrivals.held === 0 ? undefined : this.admissionLoad() < this.options.admission.burst ? 0 : this.arrivals.nextDeadlineInMs(now);
+    // Held arrivals go as soon as there is room (at the latest when the oldest let through stops counting), or
+    // when the oldest one's wait runs out.
+    const arrivalsInMs = this.arrivals.held === 0 ? undefined : this.admissionLoad() < this.options.admission.burst ? 0 : Math.min(this.arrivals.nextDeadlineInMs(now)!, this.graceEndInMs(now));
     const inMs = admissionInMs === undefined ? arrivalsInMs : arrivalsInMs === undefined ? admissionInMs : Math.min(admissionInMs, arrivalsInMs);
     if (inMs === undefined) return;
     const dueMs = now + Math.max(ADMISSION_TICK_MS, inMs);
@@ -297,23 +313,21 @@ export class EdgeServer {
     this.admissionTimer = setTimeout(this.admitDue, dueMs - now);
   }
 
-  /** Connections being admitted: upgrades waiting for their turn, and arrivals let through whose request is not parsed yet. */
-  private admissionLoad(): number {
-    this.forgetStalledArrivals();
-    return this.admission.queued + this.onTheWay.size;
+  /** How long until the oldest connection let through stops counting as on its way (Infinity: none is). */
+  private graceEndInMs(nowMs: number): number {
+    for (const passedMs of this.onTheWay.values()) return Math.max(0, passedMs + REQUEST_GRACE_MS - nowMs);
+    return Number.POSITIVE_INFINITY;
   }
 
-  /**
-   * Arrivals let through whose socket closed before a request (the client hung up while held), or that have
-   * not sent one within the admission wait, are not on their way any more. The map is in arrival order: the
-   * oldest are checked, up to the first that may still come.
-   */
-  private forgetStalledArrivals(): void {
-    const oldest = performance.now() - this.options.admission.maxWaitMs;
-    for (const [socket, arrivedMs] of this.onTheWay) {
-      if (!socket.destroyed && arrivedMs >= oldest) return;
+  /** Connections being admitted: upgrades waiting for their turn, and arrivals let through whose request is not parsed yet. */
+  private admissionLoad(): number {
+    // Let through in order: the oldest are checked, up to the first still within its grace.
+    const graceStart = performance.now() - REQUEST_GRACE_MS;
+    for (const [socket, passedMs] of this.onTheWay) {
+      if (!socket.destroyed && passedMs >= graceStart) break;
       this.onTheWay.delete(socket);
     }
+    return this.admission.queued + this.onTheWay.size;
   }
 
   /** Admits the waiting upgrades whose turn has come; those that waited too long get 503 and retry. */
@@ -348,8 +362,8 @@ export class EdgeServer {
     this.arrivals.release(performance.now(), this.admissionLoad(), passed, expired);
     for (const { socket } of expired) this.refuseOnceParsed(socket, 'admission_timeout');
     for (const { socket, arrivedMs } of passed) {
-      this.onTheWay.set(socket, arrivedMs);
-      socket.resume();
+      this.heldSince.set(socket, arrivedMs);
+      this.letThrough(socket);
     }
   }
 

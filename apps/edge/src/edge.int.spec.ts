@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { waitUntil } from '@tickwire/bus/testing';
 import { CLOSE_CODES, ErrorCode, SubscriptionMode, SubscriptionResultCode, type MarketUpdate } from '@tickwire/protocol';
 import { startHarness, type Harness } from '../test/edge-harness';
@@ -507,6 +507,22 @@ describe('edge admission pacing', () => {
     for (let i = 1; i < opened.length; i++) expect(opened[i]).toBeGreaterThanOrEqual(opened[i - 1]!);
     expect(h.edge.metrics.admissionQueued).toBe(0);
     for (const a of answers) a.close();
+  });
+
+  it('connections that never send a request hold their place at the gate only briefly: an upgrade behind 20 of them is admitted well within the wait limit', async () => {
+    h = await startHarness({ admission: { ratePerSec: 1, burst: 2, maxQueued: 100, maxWaitMs: 5_000 } });
+    const port = Number(new URL(h.url).port);
+    const silent = await Promise.all(Array.from({ length: 20 }, () => new Promise<Socket>((resolve) => { const s = connect({ host: '127.0.0.1', port }, () => resolve(s)); })));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const answer = await rawUpgrade(h, await h.token()).answer;
+      answer.close();
+      // Two at a time are let through, and stop counting 100 ms later without a request: ~1 s for 20.
+      expect(answer.status).toBe(101);
+      expect(answer.atMs).toBeLessThan(3_000);
+    } finally {
+      for (const s of silent) s.destroy();
+    }
   });
 
   it('draining answers whoever still waits with 503 at once', async () => {

@@ -2,7 +2,7 @@ import { EdgeError } from './errors';
 import { WaitQueue } from './wait-queue';
 
 export interface ArrivalGateOptions {
-  /** New connections pass while fewer than this many are being admitted (parsed, or waiting for their turn). */
+  /** New connections pass while fewer than this many are being admitted (read and waiting for their turn, or just let through). */
   readonly openBelow: number;
   /** Most waiting at once, held here or queued for admission after their request was read; more are refused ('full'). */
   readonly maxWaiting: number;
@@ -57,7 +57,7 @@ export class ArrivalGate<T> {
     const arrivals = this.arrivals;
     let room = this.openBelow - busy;
     while (arrivals.length > 0) {
-      if (nowMs - arrivals.oldestSinceMs()! > this.maxWaitMs) expired.push(arrivals.shift());
+      if (arrivals.oldestWaitedLongerThan(this.maxWaitMs, nowMs)) expired.push(arrivals.shift());
       else if (room > 0) {
         passed.push(arrivals.shift());
         room--;
@@ -67,8 +67,7 @@ export class ArrivalGate<T> {
 
   /** How long until the oldest held arrival expires; undefined when none is held. */
   nextDeadlineInMs(nowMs: number): number | undefined {
-    const since = this.arrivals.oldestSinceMs();
-    return since === undefined ? undefined : Math.max(0, since + this.maxWaitMs + 1 - nowMs);
+    return this.arrivals.msUntilOldestExceeds(this.maxWaitMs, nowMs);
   }
 
   /** Every held arrival, oldest first; none is held afterwards (to refuse them all when draining). */
