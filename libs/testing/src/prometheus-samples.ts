@@ -38,7 +38,7 @@ export class PrometheusSamples {
     let total = 0;
     for (const [key, value] of this.samples) {
       const parsed = parseKey(key);
-      if (parsed.name === name && Object.entries(labels).every(([k, v]) => parsed.labels[k] === v)) total += value;
+      if (parsed.name === name && includesLabels(parsed.labels, labels)) total += value;
     }
     return total;
   }
@@ -53,7 +53,7 @@ export class PrometheusSamples {
     for (const key of this.samples.keys()) {
       const parsed = parseKey(key);
       const le = parsed.labels['le'];
-      if (parsed.name === `${name}_bucket` && le !== undefined && Object.entries(labels).every(([k, v]) => parsed.labels[k] === v)) bounds.push(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le));
+      if (parsed.name === `${name}_bucket` && le !== undefined && includesLabels(parsed.labels, labels)) bounds.push(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le));
     }
     bounds.sort((a, b) => a - b);
     const inBucket = (bound: number): number => this.delta(before, `${name}_bucket`, { ...labels, le: bound === Number.POSITIVE_INFINITY ? '+Inf' : String(bound) });
@@ -61,6 +61,11 @@ export class PrometheusSamples {
     if (total <= 0) return undefined;
     return bounds.find((bound) => inBucket(bound) >= q * total);
   }
+}
+
+/** True when a series' `labels` include every one of `wanted`. */
+function includesLabels(labels: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>): boolean {
+  return Object.entries(wanted).every(([k, v]) => labels[k] === v);
 }
 
 function parseKey(key: string): { name: string; labels: Record<string, string> } {

@@ -49,8 +49,8 @@ const PAUSE_MS = quick ? 200 : 3_000;
 /** Updates flow this long before the first storm: settling, then measuring what the flow costs. */
 const FLOWING_MS = quick ? 500 : 1_500;
 const FLOW_MEASURE_MS = quick ? 500 : 3_000;
-/** Admissions per second per edge process in this scenario (see the top). */
-const STORM_ADMISSION_RATE = '3000';
+/** The edges' environment in this scenario: admissions per second per process (see the top), then `--edge-env`. */
+const EDGE_ENV: Readonly<Record<string, string>> = { ADMISSION_RATE: '3000', ...edgeEnvFlags(argv) };
 const PEER_LIST = peersFlag(argv, ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
 const REFERENCE: PeerName = PEER_LIST.includes('edge') ? 'edge' : PEER_LIST[0]!;
 const GOAL_MS = 10_000;
@@ -116,8 +116,7 @@ async function main(): Promise<void> {
     const plan = fullPlan(upstream, SUBSCRIPTIONS);
     const order = interleavedSymbolOrder(SYMBOLS, SUBSCRIPTIONS);
     const result = await runPeers({ peers: PEER_LIST, runs: 1, reference: REFERENCE, metrics: METRICS, keepGoing: !quick, quietWaitMs: quick ? 0 : QUIET_WAIT_MS, scenario: 'reconnect-storm' }, async (name) => {
-      const edgeEnv = { ADMISSION_RATE: STORM_ADMISSION_RATE, ...edgeEnvFlags(argv) };
-      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv, haproxyConfig: HAPROXY_CONFIG_USED, edgeCpuProfDir: edgeCpuProfFlag(argv) });
+      const peer = await startPeer(name, { upstream, clients: CLIENTS, edgeEnv: EDGE_ENV, haproxyConfig: HAPROXY_CONFIG_USED, edgeCpuProfDir: edgeCpuProfFlag(argv) });
       const publisher = await publisherFor(peer, upstream, bus);
       // CPU seconds the peer's processes and the load generator's have used so far.
       const cpuNow = async (): Promise<{ server: number; all: number }> => {
@@ -191,7 +190,7 @@ async function main(): Promise<void> {
       symbols: SYMBOLS,
       spreadMs: SPREAD_MS,
       publishedPerSec: RATE,
-      edgeAdmissionRate: Number(edgeEnvFlags(argv)['ADMISSION_RATE'] ?? STORM_ADMISSION_RATE),
+      edgeAdmissionRate: Number(EDGE_ENV['ADMISSION_RATE']),
       storms: STORMS,
       workers: WORKERS,
       haproxyConfig: relative(REPO_ROOT, HAPROXY_CONFIG_USED),

@@ -66,7 +66,7 @@ export class AdmissionPacer<T> {
     const waiting = this.waiting;
     while (waiting.length > 0) {
       if (!this.isLive(waiting.peek()!)) dropped.push(waiting.shift());
-      else if (nowMs - waiting.oldestSinceMs()! > this.maxWaitMs) expired.push(waiting.shift());
+      else if (waiting.oldestWaitedLongerThan(this.maxWaitMs, nowMs)) expired.push(waiting.shift());
       else if (this.bucket.tryTake(nowMs)) admitted.push(waiting.shift());
       else break;
     }
@@ -76,8 +76,7 @@ export class AdmissionPacer<T> {
   nextDueInMs(nowMs: number): number | undefined {
     if (this.queued === 0) return undefined;
     const tokenInMs = Math.ceil((1 - this.bucket.available(nowMs)) / this.ratePerMs);
-    const deadlineInMs = this.waiting.oldestSinceMs()! + this.maxWaitMs + 1 - nowMs;
-    return Math.max(0, Math.min(tokenInMs, deadlineInMs));
+    return Math.max(0, Math.min(tokenInMs, this.waiting.msUntilOldestExceeds(this.maxWaitMs, nowMs)!));
   }
 
   /** Every waiting item, oldest first; the queue is empty afterwards (to refuse them all when draining). */

@@ -22,8 +22,20 @@ export class WaitQueue<T> {
   }
 
   /** When the oldest item began to wait; undefined when none waits. */
-  oldestSinceMs(): number | undefined {
+  private oldestSinceMs(): number | undefined {
     return this.head < this.items.length ? this.since[this.head] : undefined;
+  }
+
+  /** True when the oldest item has waited longer than `maxWaitMs` at `nowMs`. */
+  oldestWaitedLongerThan(maxWaitMs: number, nowMs: number): boolean {
+    const since = this.oldestSinceMs();
+    return since !== undefined && nowMs - since > maxWaitMs;
+  }
+
+  /** How long until the oldest item has waited longer than `maxWaitMs`; undefined when none waits. */
+  msUntilOldestExceeds(maxWaitMs: number, nowMs: number): number | undefined {
+    const since = this.oldestSinceMs();
+    return since === undefined ? undefined : Math.max(0, since + maxWaitMs + 1 - nowMs);
   }
 
   /** Removes and returns the oldest item (the queue must not be empty). */
