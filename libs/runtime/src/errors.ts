@@ -10,6 +10,7 @@ export const RUNTIME_ERRORS = Object.freeze({
   RUNTIME_ERR_SHUTDOWN_HOOK_FAILED: 'a shutdown hook failed',
   RUNTIME_ERR_SHUTDOWN_FORCED: 'shutdown forced by a second signal',
   RUNTIME_ERR_UNCAUGHT: 'uncaught exception or unhandled rejection',
+  RUNTIME_ERR_PROCESS_EXITED: 'a process of the group exited unexpectedly',
 } as const);
 
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERRORS;

@@ -40,6 +40,7 @@ export type { ShutdownStage, ShutdownHook, ShutdownSignal, SignalSource, Gracefu
 export { RUNTIME_CONFIG } from './runtime-config';
 export type { RuntimeConfigSpec } from './runtime-config';
 export { runService } from './service';
+export { runServiceProcesses } from './service-processes';
 export type {
   RunServiceOptions,
   RunningService,

@@ -22,6 +22,8 @@ export const RUNTIME_EVENTS = Object.freeze({
   SHUTDOWN_TIMEOUT: 'shutdown.timeout',
   SHUTDOWN_FORCED: 'shutdown.forced',
   PROCESS_UNCAUGHT: 'process.uncaught',
+  PROCESS_STARTED: 'process.started',
+  PROCESS_EXITED: 'process.exited',
   OPS_LISTENING: 'ops.listening',
   OPS_REQUEST_FAILED: 'ops.request_failed',
 } as const);

@@ -66,6 +66,22 @@ describe('Readiness', () => {
     expect(r.draining).toBe(true);
   });
 
+  it('tells listeners about every change, draining included', () => {
+    const r = new Readiness().register('bus');
+    const seen: [boolean, boolean][] = [];
+    r.onChange((report) => seen.push([report.ready, report.draining]));
+    r.set('bus', true);
+    r.set('bus', false, 'ECONNREFUSED');
+    r.set('bus', true);
+    r.setDraining();
+    expect(seen).toEqual([
+      [true, false],
+      [false, false],
+      [true, false],
+      [false, true],
+    ]);
+  });
+
   it('rejects an empty name', () => {
     expect(() => new Readiness().set('', true)).toThrow(TypeError);
   });

@@ -23,6 +23,12 @@ export class Readiness {
   readonly #conditions = new Map<string, ReadinessCondition>();
   #failing = 0;
   #draining = false;
+  readonly #listeners: ((report: ReadinessReport) => void)[] = [];
+
+  /** Calls `listener` with the new report after every change (a condition set, draining). */
+  onChange(listener: (report: ReadinessReport) => void): void {
+    this.#listeners.push(listener);
+  }
 
   /**
    * Declares a condition, false until set, so `/readyz` is 503 before the dependency first reports.
@@ -42,6 +48,7 @@ export class Readiness {
   /** Marks the service draining: not ready from now on, whatever the conditions say. One-way. */
   setDraining(): void {
     this.#draining = true;
+    this.#changed();
   }
 
   get draining(): boolean {
@@ -63,5 +70,12 @@ export class Readiness {
     if (previous && !previous.ok) this.#failing--;
     if (!ok) this.#failing++;
     this.#conditions.set(name, Object.freeze(reason === undefined || ok ? { name, ok } : { name, ok, reason }));
+    this.#changed();
+  }
+
+  #changed(): void {
+    if (this.#listeners.length === 0) return;
+    const report = this.report();
+    for (const listener of this.#listeners) listener(report);
   }
 }

@@ -74,7 +74,7 @@ export interface RunningService<S extends ConfigSpec, R = void> {
   readonly started: R;
 }
 
-function defaultHost(): ServiceHost {
+export function defaultHost(): ServiceHost {
   return {
     env: process.env,
     argv: process.argv.slice(2),
@@ -103,6 +103,24 @@ function defaultHost(): ServiceHost {
  */
 export async function runService<S extends ConfigSpec, R = void>(options: RunServiceOptions<S, R>): Promise<RunningService<S, R> | undefined> {
   const host: ServiceHost = { ...defaultHost(), ...options.host };
+  const config = loadServiceConfig(options, host);
+  if (config === undefined) return undefined;
+  const running = await startService(options, host, config, { kind: 'server' });
+  // With its own ops server a started service always has an address.
+  return running?.ops === undefined ? undefined : { ...running, ops: running.ops };
+}
+
+/**
+ * Where a service's `/healthz`, `/readyz` and `/metrics` are served: by its own ops server, or, for one
+ * process of a group (`runServiceProcesses`), by the group's primary, to which `report` hands the
+ * registry and readiness.
+ */
+export type OpsSurface =
+  | { readonly kind: 'server' }
+  | { readonly kind: 'primary'; report(registry: Registry, readiness: Readiness): void };
+
+/** `--help` (prints the config docs, exits 0) or the validated config (a problem: one stderr line, exit 78). */
+export function loadServiceConfig<S extends ConfigSpec>(options: Pick<RunServiceOptions<S, unknown>, 'name' | 'config'>, host: ServiceHost): ServiceConfig<S> | undefined {
   const { name } = options;
   const spec = { ...RUNTIME_CONFIG, ...options.config } as unknown as ServiceSpec<S>;
 
@@ -112,15 +130,19 @@ export async function runService<S extends ConfigSpec, R = void>(options: RunSer
     return undefined;
   }
 
-  let config: ServiceConfig<S>;
   try {
-    config = loadConfig(spec, host.env);
+    return loadConfig(spec, host.env);
   } catch (err) {
     const line = err instanceof ConfigError ? err.message : `${RUNTIME_ERRORS.RUNTIME_ERR_CONFIG_SPEC}: ${String(err)}`;
     host.stderr.write(`tickwire-${name}: ${line.replace(/\n/g, ' ')}\n`);
     host.exit(err instanceof ConfigError ? EXIT_CODES.CONFIG : EXIT_CODES.FAILURE);
     return undefined;
   }
+}
+
+/** `runService` once the config is loaded: logger, metrics, readiness, shutdown, the ops surface, then `start`. */
+export async function startService<S extends ConfigSpec, R>(options: RunServiceOptions<S, R>, host: ServiceHost, config: ServiceConfig<S>, surface: OpsSurface): Promise<(Omit<RunningService<S, R>, 'ops'> & { readonly ops: OpsAddress | undefined }) | undefined> {
+  const { name } = options;
   // Safe: RuntimeOverrides keeps every runtime variable's value type.
   const runtime = config as unknown as Config<RuntimeConfigSpec>;
 
@@ -135,14 +157,7 @@ export async function runService<S extends ConfigSpec, R = void>(options: RunSer
     signals: host.signals,
   }).install();
 
-  const onFatal =
-    (kind: 'uncaughtException' | 'unhandledRejection') =>
-    (err: unknown): void => {
-      logger.fatal({ event: RUNTIME_EVENTS.PROCESS_UNCAUGHT, code: 'RUNTIME_ERR_UNCAUGHT', kind, err }, `${RUNTIME_ERRORS.RUNTIME_ERR_UNCAUGHT} (${kind})`);
-      void shutdown.trigger(kind, EXIT_CODES.FAILURE);
-    };
-  host.events.on('uncaughtException', onFatal('uncaughtException'));
-  host.events.on('unhandledRejection', onFatal('unhandledRejection'));
+  installFatalHandlers(host, logger, shutdown);
 
   const failStart = async (err: unknown, step: string): Promise<undefined> => {
     logger.error({ event: RUNTIME_EVENTS.SERVICE_START_FAILED, code: 'RUNTIME_ERR_START_FAILED', step, err }, RUNTIME_ERRORS.RUNTIME_ERR_START_FAILED);
@@ -150,15 +165,19 @@ export async function runService<S extends ConfigSpec, R = void>(options: RunSer
     return undefined;
   };
 
-  const ops = createOpsServer({ host: runtime.OPS_HOST, port: runtime.OPS_PORT, registry, readiness, logger });
-  shutdown.onShutdown('close-adapters', () => ops.close(), 'ops-server');
-  let address: OpsAddress;
-  try {
-    address = await ops.listen();
-  } catch (err) {
-    return failStart(err, 'ops-server');
+  let address: OpsAddress | undefined;
+  if (surface.kind === 'primary') {
+    surface.report(registry, readiness);
+  } else {
+    const ops = createOpsServer({ host: runtime.OPS_HOST, port: runtime.OPS_PORT, registry, readiness, logger });
+    shutdown.onShutdown('close-adapters', () => ops.close(), 'ops-server');
+    try {
+      address = await ops.listen();
+    } catch (err) {
+      return failStart(err, 'ops-server');
+    }
+    logger.info({ event: RUNTIME_EVENTS.OPS_LISTENING, url: address.url }, `ops server listening on ${address.url}`);
   }
-  logger.info({ event: RUNTIME_EVENTS.OPS_LISTENING, url: address.url }, `ops server listening on ${address.url}`);
 
   const context: ServiceContext<S> = Object.freeze({
     name,
@@ -178,6 +197,18 @@ export async function runService<S extends ConfigSpec, R = void>(options: RunSer
   }
 
   if (!shutdown.closing) readiness.set('started', true);
-  logger.info({ event: RUNTIME_EVENTS.SERVICE_STARTED, ops: address.url }, `tickwire-${name} started`);
+  logger.info({ event: RUNTIME_EVENTS.SERVICE_STARTED, ops: address?.url }, `tickwire-${name} started`);
   return { context, ops: address, started };
+}
+
+/** Uncaught exceptions and unhandled rejections: logged, then shutdown with exit 1. */
+export function installFatalHandlers(host: Pick<ServiceHost, 'events'>, logger: Logger, shutdown: GracefulShutdown): void {
+  const onFatal =
+    (kind: 'uncaughtException' | 'unhandledRejection') =>
+    (err: unknown): void => {
+      logger.fatal({ event: RUNTIME_EVENTS.PROCESS_UNCAUGHT, code: 'RUNTIME_ERR_UNCAUGHT', kind, err }, `${RUNTIME_ERRORS.RUNTIME_ERR_UNCAUGHT} (${kind})`);
+      void shutdown.trigger(kind, EXIT_CODES.FAILURE);
+    };
+  host.events.on('uncaughtException', onFatal('uncaughtException'));
+  host.events.on('unhandledRejection', onFatal('unhandledRejection'));
 }

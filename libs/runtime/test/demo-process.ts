@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const DEMO_SERVICE = join(__dirname, 'fixtures', 'demo-service.js');
+/** The demo as a group of processes sharing a port (`runServiceProcesses`). */
+export const DEMO_PROCESSES = join(__dirname, 'fixtures', 'demo-processes.js');
 
 export interface DemoLine {
   readonly event?: string;
@@ -20,9 +22,9 @@ export interface DemoProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns the demo service with only the given variables (plus PATH), collecting NDJSON from stdout. */
-export function spawnDemo(vars: Record<string, string>, args: string[] = []): DemoProcess {
-  const child = spawn(process.execPath, [DEMO_SERVICE, ...args], {
+/** Spawns the demo service (or another fixture `script`) with only the given variables (plus PATH), collecting NDJSON from stdout. */
+export function spawnDemo(vars: Record<string, string>, args: string[] = [], script = DEMO_SERVICE): DemoProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     env: { PATH: process.env['PATH'] ?? '', ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
