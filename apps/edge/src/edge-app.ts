@@ -13,6 +13,7 @@ export const edgeConfig = defineConfig({
   SNAPSHOT_ADDRESS: env.string({ pattern: /^[^\s/]+:\d{1,5}$/, default: '127.0.0.1:9400', doc: 'snapshot service gRPC address, host:port (the snapshot service listens on 9400 by default)' }),
   HOST: env.string({ default: '0.0.0.0', doc: 'address the client listener binds' }),
   PORT: env.port({ default: 8080, allowZero: true, doc: 'client port: WebSocket /v1/stream, SSE /v1/sse, HTTP /v1/snapshot' }),
+  PROCESSES: env.int({ min: 1, max: 256, default: 1, doc: 'processes serving PORT together (one per core to use); each applies the limits below on its own; /metrics on OPS_PORT sums them' }),
   LISTEN_BACKLOG: env.int({ min: 1, max: 1_000_000, default: d.listenBacklog, doc: 'connections the kernel may hold ready for accept (capped by net.core.somaxconn); a reconnect storm needs thousands' }),
   JWT_HS256_SECRET: env.string({ optional: true, secret: true, doc: 'shared secret for HS256 tokens (at least 32 bytes)' }),
   JWKS_FILE: env.string({ optional: true, doc: 'JWKS file with the RS256/ES256 public keys tokens are signed with' }),

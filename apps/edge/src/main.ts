@@ -1,5 +1,5 @@
 import { connectServiceBus } from '@tickwire/bus';
-import { runService } from '@tickwire/runtime';
+import { runServiceProcesses } from '@tickwire/runtime';
 import { edgeApp } from './edge-app';
 
-void runService(edgeApp({ connectBus: connectServiceBus }));
+void runServiceProcesses(edgeApp({ connectBus: connectServiceBus }), (config) => config.PROCESSES);
