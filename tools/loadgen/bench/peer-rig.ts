@@ -7,9 +7,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { PeerProtocol } from '../src/peer-clients';
 import { findFreePort } from '@tickwire/testing';
+import { childPidsNamed } from '../src/process-sampler';
 import { REPO_ROOT, sleep, SOCKETIO_SCRIPT, startEdgeProcess, startNatsProcess, startNodePeerProcess, startPlainWsProcess, stopChild, track, waitFor, type ChildServer, type Upstream } from './edge-rig';
 
-export const PEER_NAMES = ['edge', 'edge-json', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'] as const;
+export const PEER_NAMES = ['edge', 'edge-json', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
 
 export interface PeerInfo {
@@ -21,6 +22,7 @@ export interface PeerInfo {
 export const PEERS: Readonly<Record<PeerName, PeerInfo>> = Object.freeze({
   edge: { label: 'Tickwire edge, 1 process (binary)', protocol: 'tickwire-proto' },
   'edge-json': { label: 'Tickwire edge, 1 process (JSON)', protocol: 'tickwire-json' },
+  'edge-p2': { label: 'Tickwire edge, 2 processes on one port', protocol: 'tickwire-proto' },
   'edge-x2': { label: 'Tickwire edge, 2 processes behind HAProxy', protocol: 'tickwire-proto' },
   'nats-ws': { label: 'nats-server WebSocket', protocol: 'nats' },
   socketio: { label: 'Socket.IO, room per symbol', protocol: 'socketio' },
@@ -29,7 +31,7 @@ export const PEERS: Readonly<Record<PeerName, PeerInfo>> = Object.freeze({
 
 /** The balancer config the deployment uses (rendered from the environment, never edited here). */
 export const HAPROXY_CONFIG = join(REPO_ROOT, 'infra/haproxy/haproxy.cfg');
-/** Edge processes in `edge-x2` (the config has three server lines; the third points at a closed port and stays down, as in tools/e2e). */
+/** Edge processes in `edge-p2` (`PROCESSES`) and in `edge-x2` (the config has three server lines; the third points at a closed port and stays down, as in tools/e2e). */
 export const EDGE_PROCESSES = 2;
 /**
  * Clients per HAProxy process. Each proxied client costs HAProxy two sockets and one process may open 20,000
@@ -106,6 +108,17 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/** Waits until the edge group on `opsPort` reports all `EDGE_PROCESSES` ready (`tickwire_processes_ready`). */
+async function allProcessesReady(opsPort: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+    if (/^tickwire_processes_ready\S* (\d+)$/m.exec(metrics)?.[1] === String(EDGE_PROCESSES)) return;
+    if (Date.now() > deadline) throw new Error(`edge-p2: ${EDGE_PROCESSES} processes not ready within 30 s`);
+    await sleep(100);
+  }
+}
+
 /** Starts one peer; the caller stops it. */
 export async function startPeer(name: PeerName, options: PeerOptions): Promise<RunningPeer> {
   const { upstream } = options;
@@ -115,6 +128,14 @@ export async function startPeer(name: PeerName, options: PeerOptions): Promise<R
     case 'edge-json': {
       const edge = await startEdgeProcess({ ...edgeOptions, maxConnections: Math.max(EDGE_MAX_CONNECTIONS, options.clients + 500) });
       return fromChild(name, `ws://127.0.0.1:${edge.port}/v1/stream?token=${upstream.token}`, edge, upstream.nats.url);
+    }
+    case 'edge-p2': {
+      const edge = await startEdgeProcess({ ...edgeOptions, env: { ...edgeOptions.env, PROCESSES: String(EDGE_PROCESSES) }, maxConnections: Math.max(EDGE_MAX_CONNECTIONS, options.clients + 500) });
+      // The primary is ready once one process is: wait for all, and count their CPU and memory with its own.
+      await allProcessesReady(edge.opsPort);
+      const processes = childPidsNamed(edge.pid, 'node');
+      if (processes.length !== EDGE_PROCESSES) throw new Error(`edge-p2: expected ${EDGE_PROCESSES} edge processes under pid ${edge.pid}, found ${processes.length}`);
+      return { ...fromChild(name, `ws://127.0.0.1:${edge.port}/v1/stream?token=${upstream.token}`, edge, upstream.nats.url), pids: [edge.pid, ...processes] };
     }
     case 'edge-x2':
       return startBalancedEdges(options, edgeOptions);

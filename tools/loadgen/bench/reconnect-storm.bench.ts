@@ -8,7 +8,8 @@
 // Tickwire's entry (the reference) is one edge process, its MAX_CONNECTIONS raised to 19,500 (~19,030 open files,
 // under the 20,000 limit), like the peers, which are single processes too. Two edges behind HAProxy (`edge-x2`) run
 // as well; on 2 cores the balancer doubles every byte's socket work: with all clients connected the flow alone
-// took 1.92 of the 2 cores there, against 1.72 for one edge.
+// took 1.92 of the 2 cores there, against 1.72 for one edge. Two edge processes on one port (`edge-p2`, the
+// edge's PROCESSES=2: no balancer) use both cores without that hop; the goal is reported for it too.
 // The edges admit 3,000 upgrades/s per process here (`ADMISSION_RATE`; the default, 500, keeps admission to a
 // quarter of a core for the sake of connected clients' latency): at market open nearly every client is the one
 // reconnecting, and 19,000 within the 8 s an upgrade may wait asks more than 2,000/s of one process.
@@ -51,7 +52,7 @@ const FLOWING_MS = quick ? 500 : 1_500;
 const FLOW_MEASURE_MS = quick ? 500 : 3_000;
 /** The edges' environment in this scenario: admissions per second per process (see the top), then `--edge-env`. */
 const EDGE_ENV: Readonly<Record<string, string>> = { ADMISSION_RATE: '3000', ...edgeEnvFlags(argv) };
-const PEER_LIST = peersFlag(argv, ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
+const PEER_LIST = peersFlag(argv, ['edge', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
 const REFERENCE: PeerName = PEER_LIST.includes('edge') ? 'edge' : PEER_LIST[0]!;
 const GOAL_MS = 10_000;
 const HAPROXY_CONFIG_USED = haproxyConfigFlag(argv) ?? HAPROXY_CONFIG;
@@ -182,7 +183,11 @@ async function main(): Promise<void> {
         await peer.stop();
       }
     });
-    const reference = result.peers[REFERENCE]?.['allReceivingMs'] ?? null;
+    // The goal holds for Tickwire as deployed: one process, and the processes of one machine on one port.
+    const stormGoal = (peer: PeerName): Record<string, unknown> => {
+      const measured = result.peers[peer]?.['allReceivingMs'] ?? null;
+      return { label: `${CLIENTS.toLocaleString('en-US')}-client storm, ${PEERS[peer].label}: all receiving again`, measured, unit: 'ms', comparison: '<', target: GOAL_MS, met: measured !== null && measured < GOAL_MS };
+    };
     printResult({
       scenario: 'reconnect-storm',
       clients: CLIENTS,
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
       peers: result.peers,
       ratios: result.ratios,
       cores: CORES,
-      goals: { stormUnder10s: { label: `${CLIENTS.toLocaleString('en-US')}-client storm, ${PEERS[REFERENCE].label}: all receiving again`, measured: reference, unit: 'ms', comparison: '<', target: GOAL_MS, met: reference !== null && reference < GOAL_MS } },
+      goals: { stormUnder10s: stormGoal(REFERENCE), ...(PEER_LIST.includes('edge-p2') ? { stormUnder10sOnePort: stormGoal('edge-p2') } : {}) },
       perRun: result.perRun,
       errors: result.errors,
       loadAverage: result.loadAverage.map((v) => round(v)),
