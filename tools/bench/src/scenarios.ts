@@ -168,7 +168,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'reconnect-storm',
-    description: 'market-open reconnect storm: 19,000 clients x 20 of 200 symbols, receiving, all drop at once and reconnect within 2 s (full-jitter retries); time until all are resubscribed and receiving again; Tickwire as one edge process (the reference) and as 2 edges behind HAProxy (infra/haproxy/haproxy.cfg), the peers as single processes, the edges admitting 3,000 upgrades/s per process; median of 3 storms; per peer also the CPU a client\'s setup takes with no update flowing, and the cores the flow (one update per client every 250 ms) takes once all are connected',
+    description: 'market-open reconnect storm: 19,000 clients x 20 of 200 symbols, receiving, all drop at once and reconnect within 2 s (full-jitter retries); time until all are resubscribed and receiving again; Tickwire as one edge process (the reference), as 2 edge processes on one port (`PROCESSES=2`) and as 2 edges behind HAProxy (infra/haproxy/haproxy.cfg), the peers as single processes, the edges admitting 3,000 upgrades/s per process; median of 3 storms; per peer also the CPU a client\'s setup takes with no update flowing, and the cores the flow (one update per client every 250 ms) takes once all are connected',
     project: '@tickwire/loadgen',
     script: 'tools/loadgen/dist-bench/bench/reconnect-storm.bench.js',
     headline: [],
