@@ -54,7 +54,7 @@ describe('npm run bench -- --peers-only --quick (the comparison harness, end to 
     const expectedPeers: Record<string, string[]> = {
       'edge-connections': ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
       'peers-fanout': ['edge', 'edge-json', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
-      'reconnect-storm': ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
+      'reconnect-storm': ['edge', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
       'slow-consumers': ['edge', 'nats-ws', 'socketio', 'plain-ws'],
     };
     for (const line of lines) {
