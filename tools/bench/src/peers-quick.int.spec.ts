@@ -52,8 +52,8 @@ describe('npm run bench -- --peers-only --quick (the comparison harness, end to 
     if (code !== 0) throw new Error(`the quick peer run exited with ${code}:\n${stderrTail}`);
     expect(lines.map((l) => l.scenario)).toEqual([...PEER_SCENARIOS]);
     const expectedPeers: Record<string, string[]> = {
-      'edge-connections': ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
-      'peers-fanout': ['edge', 'edge-json', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
+      'edge-connections': ['edge', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
+      'peers-fanout': ['edge', 'edge-json', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
       'reconnect-storm': ['edge', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'],
       'slow-consumers': ['edge', 'nats-ws', 'socketio', 'plain-ws'],
     };

@@ -109,7 +109,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'edge-connections',
-    description: 'idle connections, side by side: N clients x 20 of 200 symbols (subscribed, acknowledged) held by the edge, two edges behind HAProxy, nats-server WebSocket, Socket.IO and a plain ws server, in turn; memory per connection (RSS delta / N, settled and after a forced GC) and CPU per connection (setup, and idle over 30 s)',
+    description: 'idle connections, side by side: N clients x 20 of 200 symbols (subscribed, acknowledged) held by the edge, two edge processes on one port (after a forced GC: n/a), two edges behind HAProxy, nats-server WebSocket, Socket.IO and a plain ws server, in turn; memory per connection (RSS delta / N, settled and after a forced GC) and CPU per connection (setup, and idle over 30 s)',
     project: '@tickwire/loadgen',
     script: 'tools/loadgen/dist-bench/bench/edge-connections.bench.js',
     headline: [

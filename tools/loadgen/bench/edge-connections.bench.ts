@@ -33,7 +33,7 @@ const SETTLE_MS = quick ? 300 : 2_000;
 const RSS_READS = quick ? 3 : 5;
 /** A full GC before each memory read (through the inspector): the full run only (it costs seconds per peer). */
 const FORCE_GC = !quick;
-const PEER_LIST = peersFlag(argv, ['edge', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
+const PEER_LIST = peersFlag(argv, ['edge', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
 const REFERENCE: PeerName = PEER_LIST.includes('edge') ? 'edge' : PEER_LIST[0]!;
 const METRICS = ['bytesPerConnection', 'bytesPerConnectionAfterGc', 'idleCpuUsPerSecPerConnection', 'setupCpuUsPerConnection', 'openSeconds'] as const;
 

@@ -130,7 +130,9 @@ export async function startPeer(name: PeerName, options: PeerOptions): Promise<R
       return fromChild(name, `ws://127.0.0.1:${edge.port}/v1/stream?token=${upstream.token}`, edge, upstream.nats.url);
     }
     case 'edge-p2': {
-      const edge = await startEdgeProcess({ ...edgeOptions, env: { ...edgeOptions.env, PROCESSES: String(EDGE_PROCESSES) }, maxConnections: Math.max(EDGE_MAX_CONNECTIONS, options.clients + 500) });
+      // No inspector: the processes would inherit the primary's inspector port, so no forced GC here (the memory
+      // figures after a full GC are n/a for it, as for nats-server).
+      const edge = await startEdgeProcess({ ...edgeOptions, inspect: false, env: { ...edgeOptions.env, PROCESSES: String(EDGE_PROCESSES) }, maxConnections: Math.max(EDGE_MAX_CONNECTIONS, options.clients + 500) });
       // The primary is ready once one process is: wait for all, and count their CPU and memory with its own.
       await allProcessesReady(edge.opsPort);
       const processes = childPidsNamed(edge.pid, 'node');

@@ -32,7 +32,7 @@ const MISSES_TO_STOP = 2;
 /** The rate at which every peer's latency is compared (the ladder's second step). */
 const COMMON_RATE = START * FACTOR;
 const P99_LIMIT_MS = 50;
-const PEER_LIST = peersFlag(argv, ['edge', 'edge-json', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
+const PEER_LIST = peersFlag(argv, ['edge', 'edge-json', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws']);
 const REFERENCE: PeerName = PEER_LIST.includes('edge') ? 'edge' : PEER_LIST[0]!;
 const METRICS = ['maxDeliveredPerSec', 'p50Ms', 'p95Ms', 'p99Ms', 'p999Ms', 'p50MsAtCommonRate', 'p99MsAtCommonRate', 'peerCpuAtMax', 'deliveredPerPeerCore', 'firstFailingTarget'] as const;
 
