@@ -97,6 +97,20 @@ describe('a service as a group of processes (runServiceProcesses, dist/)', () =>
     expect(demo.stderr).toEqual([]);
   });
 
+  it('Ctrl-C (SIGINT to the primary and every process at once) is one clean shutdown, not a forced one', async () => {
+    // The processes are still draining when the primary, which got the signal too, asks them to stop.
+    demo = spawnDemo({ ...OPS, PROCESSES: '2', DEMO_DRAIN: '300ms' }, [], DEMO_PROCESSES);
+    await demo.waitFor('service.started');
+    const pids = (await until(() => (listening(demo!).length === 2 ? listening(demo!) : undefined), 'both processes listening')).map((l) => l['pid'] as number);
+    for (const pid of [demo.child.pid!, ...pids]) process.kill(pid, 'SIGINT');
+    const { code } = await demo.exited;
+    expect(code).toBe(0);
+    expect(demo.lines.filter((l) => l.event === 'shutdown.forced')).toEqual([]);
+    const completions = demo.lines.filter((l) => l.event === 'shutdown.complete');
+    expect(completions.map((l) => l['pid']).sort()).toEqual([demo.child.pid, ...pids].sort());
+    expect(completions.every((l) => l['exitCode'] === 0)).toBe(true);
+  });
+
   it('exits 1, leaving no process behind, when the processes fail to start', async () => {
     demo = spawnDemo({ ...OPS, PROCESSES: '2', DEMO_FAIL_START: 'true' }, [], DEMO_PROCESSES);
     const { code } = await demo.exited;

@@ -21,6 +21,11 @@ interface ReadinessMessage {
 }
 
 const READINESS_MESSAGE = 'tickwire:readiness';
+/**
+ * The primary asks a process to shut down with this message, not a signal: a process that already has the
+ * signal (Ctrl-C reaches the whole process group) would take a second one as "force exit now".
+ */
+const SHUTDOWN_MESSAGE = 'tickwire:shutdown';
 
 /** A process that exits sooner than this after it was started is failing to start: its restarts back off. */
 export const QUICK_EXIT_MS = 10_000;
@@ -43,8 +48,8 @@ function isReadinessMessage(message: unknown): message is ReadinessMessage {
  * one process is. The processes accept connections themselves (`SCHED_NONE`): the kernel hands each new
  * connection to one that is waiting in accept, so a busy process takes fewer. A process that dies is started
  * again (after 0.5 s, doubling up to 30 s while it keeps dying within 10 s of its start); if one dies before any
- * process of the group was ever ready, starting failed and the primary exits 1. SIGTERM/SIGINT reach every process
- * (each drains as on its own) and the primary exits once all have, with the worst of their exit codes.
+ * process of the group was ever ready, starting failed and the primary exits 1. On SIGTERM/SIGINT the primary asks
+ * every process to shut down (each drains as on its own) and exits once all have, 1 if any did not exit 0.
  */
 export async function runServiceProcesses<S extends ConfigSpec, R = void>(options: RunServiceOptions<S, R>, processes: (config: ServiceConfig<S>) => number): Promise<void> {
   const host: ServiceHost = { ...defaultHost(), ...options.host };
@@ -62,8 +67,11 @@ export async function runServiceProcesses<S extends ConfigSpec, R = void>(option
   await runPrimary(options.name, config as unknown as Config<RuntimeConfigSpec>, count, host);
 }
 
-/** In a process of a group: the primary collects this registry for `/metrics` and follows this readiness. */
-function reportToPrimary(registry: Registry, readiness: Readiness): void {
+/**
+ * In a process of a group: the primary collects this registry for `/metrics`, follows this readiness, and may
+ * start this shutdown.
+ */
+function reportToPrimary(registry: Registry, readiness: Readiness, shutdown: GracefulShutdown): void {
   // Constructing one installs prom-client's answer to the primary's metric requests in this process.
   new AggregatorRegistry<PrometheusContentType>();
   AggregatorRegistry.setRegistries([registry]);
@@ -75,6 +83,9 @@ function reportToPrimary(registry: Registry, readiness: Readiness): void {
   };
   readiness.onChange(send);
   send();
+  process.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === SHUTDOWN_MESSAGE) void shutdown.trigger('asked by the primary');
+  });
 }
 
 /** The group's `/metrics`: the primary's own metrics, then the sum of every process's. */
@@ -164,10 +175,13 @@ async function runPrimary(name: string, runtime: Config<RuntimeConfigSpec>, coun
     async () => {
       for (const slot of slots) if (slot.restartTimer !== undefined) clearTimeout(slot.restartTimer);
       const exited = new Promise<void>((resolve) => (allExited = resolve));
-      const running = slots.flatMap((s) => (s.worker === undefined ? [] : [s.worker]));
-      for (const worker of running) worker.process.kill('SIGTERM');
+      const running = slots.filter((s) => s.worker !== undefined);
+      for (const worker of running.flatMap((s) => (s.worker === undefined ? [] : [s.worker]))) {
+        if (worker.isConnected()) worker.send({ type: SHUTDOWN_MESSAGE });
+        else worker.process.kill('SIGTERM');
+      }
       if (running.length > 0) await exited;
-      const failed = slots.filter((s) => s.lastExitCode !== 0);
+      const failed = running.filter((s) => s.lastExitCode !== 0);
       if (failed.length > 0) throw new Error(`processes ${failed.map((s) => `${s.index} (exit ${s.lastExitCode})`).join(', ')} did not shut down cleanly`);
     },
     'processes',

@@ -113,11 +113,11 @@ export async function runService<S extends ConfigSpec, R = void>(options: RunSer
 /**
  * Where a service's `/healthz`, `/readyz` and `/metrics` are served: by its own ops server, or, for one
  * process of a group (`runServiceProcesses`), by the group's primary, to which `report` hands the
- * registry and readiness.
+ * registry and readiness (and the shutdown, which the primary may start).
  */
 export type OpsSurface =
   | { readonly kind: 'server' }
-  | { readonly kind: 'primary'; report(registry: Registry, readiness: Readiness): void };
+  | { readonly kind: 'primary'; report(registry: Registry, readiness: Readiness, shutdown: GracefulShutdown): void };
 
 /** `--help` (prints the config docs, exits 0) or the validated config (a problem: one stderr line, exit 78). */
 export function loadServiceConfig<S extends ConfigSpec>(options: Pick<RunServiceOptions<S, unknown>, 'name' | 'config'>, host: ServiceHost): ServiceConfig<S> | undefined {
@@ -167,7 +167,7 @@ export async function startService<S extends ConfigSpec, R>(options: RunServiceO
 
   let address: OpsAddress | undefined;
   if (surface.kind === 'primary') {
-    surface.report(registry, readiness);
+    surface.report(registry, readiness, shutdown);
   } else {
     const ops = createOpsServer({ host: runtime.OPS_HOST, port: runtime.OPS_PORT, registry, readiness, logger });
     shutdown.onShutdown('close-adapters', () => ops.close(), 'ops-server');
