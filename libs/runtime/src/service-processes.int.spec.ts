@@ -54,8 +54,9 @@ describe('a service as a group of processes (runServiceProcesses, dist/)', () =>
 
   it('shares one port between the processes, sums their metrics at the primary, restarts one that dies, and shuts all down on SIGTERM', async () => {
     demo = spawnDemo({ ...OPS, PROCESSES: '2' }, [], DEMO_PROCESSES);
-    const started = await demo.waitFor('service.started');
-    expect(started).toMatchObject({ role: 'primary', processes: 2, pid: demo.child.pid });
+    // Each process logs its own start too (with its index); the primary's line says the group serves.
+    const started = await until(() => demo!.lines.find((l) => l.event === 'service.started' && l['role'] === 'primary'), "the primary's service.started");
+    expect(started).toMatchObject({ processes: 2, pid: demo.child.pid });
     const ops = started['ops'] as string;
     const processes = await until(() => (listening(demo!).length === 2 ? listening(demo!) : undefined), 'both processes listening');
     const port = processes[0]!['port'] as number;
@@ -63,9 +64,16 @@ describe('a service as a group of processes (runServiceProcesses, dist/)', () =>
     const pids = processes.map((l) => l['pid'] as number);
     expect(new Set(pids).size).toBe(2);
     expect(pids).not.toContain(demo.child.pid);
+    expect(processes.map((l) => l['process']).sort()).toEqual([0, 1]);
 
-    // While one process holds its event loop, the other accepts: concurrent requests reach both.
-    const answeredBy = await Promise.all(Array.from({ length: 20 }, () => get(port, '/busy')));
+    // While one process holds its event loop, the other accepts: requests 10 ms apart, each holding the loop
+    // that took it for 50 ms, reach both. (Sent all at once, one process may accept the whole batch in one go.)
+    const answers: Promise<string>[] = [];
+    for (let i = 0; i < 20; i++) {
+      answers.push(get(port, '/busy'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const answeredBy = await Promise.all(answers);
     expect(new Set(answeredBy.map(Number))).toEqual(new Set(pids));
 
     const ready = await fetch(`${ops}/readyz`);

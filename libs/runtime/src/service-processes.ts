@@ -21,6 +21,8 @@ interface ReadinessMessage {
 }
 
 const READINESS_MESSAGE = 'tickwire:readiness';
+/** Which process of the group this is (0..N-1), set by the primary for each process it starts. */
+const PROCESS_INDEX_VAR = 'TICKWIRE_PROCESS_INDEX';
 /**
  * The primary asks a process to shut down with this message, not a signal: a process that already has the
  * signal (Ctrl-C reaches the whole process group) would take a second one as "force exit now".
@@ -56,7 +58,7 @@ export async function runServiceProcesses<S extends ConfigSpec, R = void>(option
   const config = loadServiceConfig(options, host);
   if (config === undefined) return;
   if (cluster.isWorker) {
-    await startService(options, host, config, { kind: 'primary', report: reportToPrimary });
+    await startService(options, host, config, { kind: 'primary', index: Number(host.env[PROCESS_INDEX_VAR] ?? 0), report: reportToPrimary });
     return;
   }
   const count = processes(config);
@@ -133,7 +135,7 @@ async function runPrimary(name: string, runtime: Config<RuntimeConfigSpec>, coun
 
   const start = (slot: Slot): void => {
     slot.restartTimer = undefined;
-    const worker = cluster.fork({ TICKWIRE_PROCESS_INDEX: String(slot.index) });
+    const worker = cluster.fork({ [PROCESS_INDEX_VAR]: String(slot.index) });
     slot.worker = worker;
     slot.startedAt = Date.now();
     slot.ready = false;

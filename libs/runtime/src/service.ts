@@ -117,7 +117,7 @@ export async function runService<S extends ConfigSpec, R = void>(options: RunSer
  */
 export type OpsSurface =
   | { readonly kind: 'server' }
-  | { readonly kind: 'primary'; report(registry: Registry, readiness: Readiness, shutdown: GracefulShutdown): void };
+  | { readonly kind: 'primary'; readonly index: number; report(registry: Registry, readiness: Readiness, shutdown: GracefulShutdown): void };
 
 /** `--help` (prints the config docs, exits 0) or the validated config (a problem: one stderr line, exit 78). */
 export function loadServiceConfig<S extends ConfigSpec>(options: Pick<RunServiceOptions<S, unknown>, 'name' | 'config'>, host: ServiceHost): ServiceConfig<S> | undefined {
@@ -146,7 +146,9 @@ export async function startService<S extends ConfigSpec, R>(options: RunServiceO
   // Safe: RuntimeOverrides keeps every runtime variable's value type.
   const runtime = config as unknown as Config<RuntimeConfigSpec>;
 
-  const logger = createLogger({ service: name, level: runtime.LOG_LEVEL, destination: host.logDestination });
+  const serviceLogger = createLogger({ service: name, level: runtime.LOG_LEVEL, destination: host.logDestination });
+  // A process of a group says which one it is on every line.
+  const logger = surface.kind === 'primary' ? serviceLogger.child({ process: surface.index }) : serviceLogger;
   const registry = createMetrics({ service: name });
   const readiness = new Readiness().register('started', 'starting');
   const shutdown = new GracefulShutdown({

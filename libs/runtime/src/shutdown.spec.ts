@@ -132,6 +132,19 @@ describe('GracefulShutdown', () => {
     expect(exit).toHaveBeenCalledTimes(1);
   });
 
+  it('a shutdown started otherwise (an error, a supervisor) is not forced by one signal, only by a second', async () => {
+    const { signals, exit, shutdown, logs } = setup(5_000);
+    shutdown.onShutdown('drain', () => new Promise(() => undefined), 'stuck');
+    void shutdown.trigger('asked by the primary');
+    await jest.advanceTimersByTimeAsync(10);
+    signals.emit('SIGINT', 'SIGINT');
+    expect(exit).not.toHaveBeenCalled();
+    expect(logs.lines.filter((l) => l['event'] === 'shutdown.forced')).toEqual([]);
+    signals.emit('SIGINT', 'SIGINT');
+    expect(exit.mock.calls).toEqual([[1]]);
+    expect(logs.lines.at(-1)).toMatchObject({ event: 'shutdown.forced', signal: 'SIGINT' });
+  });
+
   it('trigger is idempotent and keeps the highest exit code asked for', async () => {
     const { exit, shutdown, logs } = setup();
     const hook = jest.fn();

@@ -53,7 +53,8 @@ interface RegisteredHook {
  * 4. exit 0 when done (or the code `trigger` asked for, e.g. 1 after a failed start); exit 1 with
  *    `RUNTIME_ERR_SHUTDOWN_TIMEOUT` logged if the deadline passes first.
  *
- * A second signal while shutting down exits 1 at once (`RUNTIME_ERR_SHUTDOWN_FORCED`): the operator's Ctrl-C twice.
+ * A second signal while shutting down exits 1 at once (`RUNTIME_ERR_SHUTDOWN_FORCED`): the operator's Ctrl-C twice. A
+ * shutdown started otherwise (an uncaught error, a group's primary asking) is forced by the second signal too, not the first.
  */
 export class GracefulShutdown {
   readonly #log: Logger;
@@ -66,6 +67,8 @@ export class GracefulShutdown {
   readonly #running = new Set<string>();
   readonly #onSignal = (signal: ShutdownSignal): void => this.#signal(signal);
   #closing = false;
+  /** Shutdown signals received so far: the second one forces the exit, whatever started the shutdown. */
+  #signalsSeen = 0;
   #installed = false;
   #exited = false;
   #exitCode: number = EXIT_CODES.OK;
@@ -137,11 +140,14 @@ export class GracefulShutdown {
   }
 
   #signal(signal: ShutdownSignal): void {
+    this.#signalsSeen += 1;
     if (!this.#closing) {
       void this.trigger(`signal ${signal}`);
       return;
     }
-    if (this.#exited) return;
+    // Already closing for another reason (an error, a supervisor's request): the first signal asks for
+    // nothing more than is under way.
+    if (this.#exited || this.#signalsSeen < 2) return;
     this.#log.fatal(
       { event: RUNTIME_EVENTS.SHUTDOWN_FORCED, code: 'RUNTIME_ERR_SHUTDOWN_FORCED', signal, pending: [...this.#running] },
       RUNTIME_ERRORS.RUNTIME_ERR_SHUTDOWN_FORCED,

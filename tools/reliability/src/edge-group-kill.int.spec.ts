@@ -1,14 +1,14 @@
 import { edgeConnections, PrometheusSamples } from '@tickwire/testing';
 import { EdgeStack, type EdgeProcess } from './edge-stack';
-import { descendantProcesses } from './process-tree';
+import { descendantProcesses, processStats } from './process-tree';
 import { fleetPlans, startFleet, type RecordedClient } from './sdk-fleet';
 import { until } from './until';
 
 /**
  * kill -9 of one process of an edge group (`PROCESSES=2`: two edge processes on one port, no balancer), with
  * @tickwire/client SDK clients (both encodings, every mode) subscribed through the shared port while a synthetic
- * market trades. The dead process's clients must come back through the same port, resubscribe and end with the
- * market's exact state; the others must not notice; the group's primary must start the dead process again and
+ * market trades. The dead process's clients (it is the one holding more) must come back through the same port,
+ * resubscribe and end with the market's exact state; the others must not notice; the group's primary must start the dead process again and
  * its `/metrics` (the sum over the group) must count every client once more.
  */
 
@@ -57,16 +57,17 @@ describe('kill -9 of one process of an edge group (PROCESSES=2, one port), SDK c
     await until(() => clients.every((c) => c.plan.symbols.every((s) => c.client.state(s) !== undefined)), 'every client to hold a state per symbol', 30_000);
     expect(await edgeConnections(group.process)).toBe(CLIENTS);
 
+    // The kernel hands each connection to a process waiting in accept, so the split is not even and not
+    // guaranteed: the victim is the process holding more descriptors (more clients).
+    const [victim, survivor] = [...before].sort((a, b) => (processStats(b)?.fds ?? 0) - (processStats(a)?.fds ?? 0));
     const killedAt = Date.now();
-    process.kill(before[0]!, 'SIGKILL');
+    process.kill(victim!, 'SIGKILL');
     const exited = await group.process.waitFor('process.exited');
-    expect(exited).toMatchObject({ level: 'error', code: 'RUNTIME_ERR_PROCESS_EXITED', pid: before[0], signal: 'SIGKILL' });
+    expect(exited).toMatchObject({ level: 'error', code: 'RUNTIME_ERR_PROCESS_EXITED', pid: victim, signal: 'SIGKILL' });
     // Give every client of the dead process time to see its socket close before counting them.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const moved = clients.filter((c) => c.lostSince(killedAt));
-    // The kernel spread the connections over both processes: some were on the dead one, not all.
     expect(moved.length).toBeGreaterThan(0);
-    expect(moved.length).toBeLessThan(CLIENTS);
     await until(() => moved.every((c) => c.servedSince(killedAt) !== undefined), `the ${moved.length} clients of the dead process to be served again`, 60_000, 20);
     const servedMs = Math.max(...moved.map((c) => c.servedSince(killedAt)!)) - killedAt;
     expect(clients.filter((c) => !c.lostSince(killedAt)).every((c) => c.statuses.filter((s) => s.atMs >= killedAt).length === 0)).toBe(true);
@@ -76,8 +77,8 @@ describe('kill -9 of one process of an edge group (PROCESSES=2, one port), SDK c
     await until(async () => (await groupMetric(group, 'tickwire_processes_ready')) === 2, 'the group to be whole again', 30_000);
     const after = groupProcesses(group);
     expect(after).toHaveLength(2);
-    expect(after).toContain(before[1]);
-    expect(after).not.toContain(before[0]);
+    expect(after).toContain(survivor);
+    expect(after).not.toContain(victim);
     expect(await groupMetric(group, 'tickwire_process_restarts_total')).toBe(1);
     await until(async () => (await edgeConnections(group.process)) === CLIENTS, 'the group to count every client', 20_000);
 
