@@ -30,14 +30,15 @@ const PROCESS_INDEX_VAR = 'TICKWIRE_PROCESS_INDEX';
 const SHUTDOWN_MESSAGE = 'tickwire:shutdown';
 
 /** A process that exits sooner than this after it was started is failing to start: its restarts back off. */
-export const QUICK_EXIT_MS = 10_000;
-export const FIRST_RESTART_DELAY_MS = 500;
-export const MAX_RESTART_DELAY_MS = 30_000;
+const QUICK_EXIT_MS = 10_000;
+const FIRST_RESTART_DELAY_MS = 500;
+const MAX_RESTART_DELAY_MS = 30_000;
 /** The primary's shutdown deadline is its processes' plus this, so that a slow but timely process is not cut off. */
 const PRIMARY_SHUTDOWN_MARGIN_MS = 2_000;
 
-function isReadinessMessage(message: unknown): message is ReadinessMessage {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === READINESS_MESSAGE;
+/** Whether an IPC message is one of ours of this `type` (prom-client's cluster messages share the channel). */
+function isMessage(message: unknown, type: string): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
 }
 
 /**
@@ -86,7 +87,7 @@ function reportToPrimary(registry: Registry, readiness: Readiness, shutdown: Gra
   readiness.onChange(send);
   send();
   process.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === SHUTDOWN_MESSAGE) void shutdown.trigger('asked by the primary');
+    if (isMessage(message, SHUTDOWN_MESSAGE)) void shutdown.trigger('asked by the primary');
   });
 }
 
@@ -142,9 +143,10 @@ async function runPrimary(name: string, runtime: Config<RuntimeConfigSpec>, coun
     slot.failing = [];
     logger.info({ event: RUNTIME_EVENTS.PROCESS_STARTED, process: slot.index, pid: worker.process.pid }, `process ${slot.index} started`);
     worker.on('message', (message: unknown) => {
-      if (!isReadinessMessage(message) || slot.worker !== worker) return;
-      slot.ready = message.ready;
-      slot.failing = message.failing;
+      if (!isMessage(message, READINESS_MESSAGE) || slot.worker !== worker) return;
+      const { ready, failing } = message as ReadinessMessage;
+      slot.ready = ready;
+      slot.failing = failing;
       updateReadiness();
     });
     worker.on('exit', (code, signal) => {
