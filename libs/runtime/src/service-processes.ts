@@ -6,11 +6,10 @@ import { EXIT_CODES } from './errors';
 import { createLogger, RUNTIME_EVENTS } from './logger';
 import { METRIC_PREFIX } from './metrics';
 import type { Registry } from './metrics';
-import { createOpsServer } from './ops-server';
 import { Readiness } from './readiness';
 import type { RuntimeConfigSpec } from './runtime-config';
 import type { RunServiceOptions, ServiceConfig, ServiceHost } from './service';
-import { defaultHost, installFatalHandlers, loadServiceConfig, startService } from './service';
+import { defaultHost, installFatalHandlers, loadServiceConfig, startOpsServer, startService } from './service';
 import { GracefulShutdown } from './shutdown';
 
 /** What a process of a group tells its primary whenever its readiness changes. */
@@ -191,17 +190,9 @@ async function runPrimary(name: string, runtime: Config<RuntimeConfigSpec>, coun
     'processes',
   );
 
-  const ops = createOpsServer({ host: runtime.OPS_HOST, port: runtime.OPS_PORT, registry, readiness, logger });
-  shutdown.onShutdown('close-adapters', () => ops.close(), 'ops-server');
-  let opsUrl: string;
-  try {
-    opsUrl = (await ops.listen()).url;
-  } catch (err) {
-    logger.error({ event: RUNTIME_EVENTS.SERVICE_START_FAILED, code: 'RUNTIME_ERR_START_FAILED', step: 'ops-server', err }, 'service start failed');
-    await shutdown.trigger('start failed (ops-server)', EXIT_CODES.FAILURE);
-    return;
-  }
-  logger.info({ event: RUNTIME_EVENTS.OPS_LISTENING, url: opsUrl }, `ops server listening on ${opsUrl}`);
+  const address = await startOpsServer(runtime, { registry, readiness, logger, shutdown });
+  if (address === undefined) return;
+  const opsUrl = address.url;
 
   // Each process accepts for itself: round-robin through the primary would make this process a hop (and a
   // bottleneck) for every connection of a reconnect storm.

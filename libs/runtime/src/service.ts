@@ -161,24 +161,12 @@ export async function startService<S extends ConfigSpec, R>(options: RunServiceO
 
   installFatalHandlers(host, logger, shutdown);
 
-  const failStart = async (err: unknown, step: string): Promise<undefined> => {
-    logger.error({ event: RUNTIME_EVENTS.SERVICE_START_FAILED, code: 'RUNTIME_ERR_START_FAILED', step, err }, RUNTIME_ERRORS.RUNTIME_ERR_START_FAILED);
-    await shutdown.trigger(`start failed (${step})`, EXIT_CODES.FAILURE);
-    return undefined;
-  };
-
   let address: OpsAddress | undefined;
   if (surface.kind === 'primary') {
     surface.report(registry, readiness, shutdown);
   } else {
-    const ops = createOpsServer({ host: runtime.OPS_HOST, port: runtime.OPS_PORT, registry, readiness, logger });
-    shutdown.onShutdown('close-adapters', () => ops.close(), 'ops-server');
-    try {
-      address = await ops.listen();
-    } catch (err) {
-      return failStart(err, 'ops-server');
-    }
-    logger.info({ event: RUNTIME_EVENTS.OPS_LISTENING, url: address.url }, `ops server listening on ${address.url}`);
+    address = await startOpsServer(runtime, { registry, readiness, logger, shutdown });
+    if (address === undefined) return undefined;
   }
 
   const context: ServiceContext<S> = Object.freeze({
@@ -195,7 +183,8 @@ export async function startService<S extends ConfigSpec, R>(options: RunServiceO
   try {
     started = await options.start(context);
   } catch (err) {
-    return failStart(err, 'start');
+    await failStart(logger, shutdown, err, 'start');
+    return undefined;
   }
 
   if (!shutdown.closing) readiness.set('started', true);
@@ -213,4 +202,32 @@ export function installFatalHandlers(host: Pick<ServiceHost, 'events'>, logger: 
     };
   host.events.on('uncaughtException', onFatal('uncaughtException'));
   host.events.on('unhandledRejection', onFatal('unhandledRejection'));
+}
+
+/** A failed start: logged (`service.start_failed` with the step), then shutdown with exit 1. */
+async function failStart(logger: Logger, shutdown: GracefulShutdown, err: unknown, step: string): Promise<void> {
+  logger.error({ event: RUNTIME_EVENTS.SERVICE_START_FAILED, code: 'RUNTIME_ERR_START_FAILED', step, err }, RUNTIME_ERRORS.RUNTIME_ERR_START_FAILED);
+  await shutdown.trigger(`start failed (${step})`, EXIT_CODES.FAILURE);
+}
+
+/**
+ * The ops server on `OPS_HOST:OPS_PORT`, closed in the last shutdown stage. Resolves with its address once it
+ * listens (`ops.listening` logged), or undefined when it cannot: the start failed (logged, exit 1).
+ */
+export async function startOpsServer(
+  runtime: Pick<Config<RuntimeConfigSpec>, 'OPS_HOST' | 'OPS_PORT'>,
+  parts: { readonly registry: Registry; readonly readiness: Readiness; readonly logger: Logger; readonly shutdown: GracefulShutdown },
+): Promise<OpsAddress | undefined> {
+  const { registry, readiness, logger, shutdown } = parts;
+  const ops = createOpsServer({ host: runtime.OPS_HOST, port: runtime.OPS_PORT, registry, readiness, logger });
+  shutdown.onShutdown('close-adapters', () => ops.close(), 'ops-server');
+  let address: OpsAddress;
+  try {
+    address = await ops.listen();
+  } catch (err) {
+    await failStart(logger, shutdown, err, 'ops-server');
+    return undefined;
+  }
+  logger.info({ event: RUNTIME_EVENTS.OPS_LISTENING, url: address.url }, `ops server listening on ${address.url}`);
+  return address;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { PeerProtocol } from '../src/peer-clients';
 import { findFreePort } from '@tickwire/testing';
 import { childPidsNamed } from '../src/process-sampler';
-import { REPO_ROOT, sleep, SOCKETIO_SCRIPT, startEdgeProcess, startNatsProcess, startNodePeerProcess, startPlainWsProcess, stopChild, track, waitFor, type ChildServer, type Upstream } from './edge-rig';
+import { edgeMetrics, REPO_ROOT, sleep, SOCKETIO_SCRIPT, startEdgeProcess, startNatsProcess, startNodePeerProcess, startPlainWsProcess, stopChild, track, waitFor, type ChildServer, type Upstream } from './edge-rig';
 
 export const PEER_NAMES = ['edge', 'edge-json', 'edge-p2', 'edge-x2', 'nats-ws', 'socketio', 'plain-ws'] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
@@ -112,8 +112,7 @@ function canConnect(port: number): Promise<boolean> {
 async function allProcessesReady(opsPort: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
-    if (/^tickwire_processes_ready\S* (\d+)$/m.exec(metrics)?.[1] === String(EDGE_PROCESSES)) return;
+    if ((await edgeMetrics(opsPort)).value('tickwire_processes_ready') === EDGE_PROCESSES) return;
     if (Date.now() > deadline) throw new Error(`edge-p2: ${EDGE_PROCESSES} processes not ready within 30 s`);
     await sleep(100);
   }
