@@ -1,5 +1,6 @@
-import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { SubscriptionMode } from '@tickwire/protocol';
+import { SnapshotServiceService } from '@tickwire/protocol/grpc';
 import { createServer } from 'node:net';
 import { ERROR_CODE_METADATA_KEY } from './errors';
 import { clientErrorFrom, SnapshotClient } from './snapshot-client';
@@ -64,6 +65,28 @@ describe('SnapshotClient error mapping', () => {
       await expect(client.getCandles('AAPL', 0n, 1n, { deadlineMs: -5 })).rejects.toMatchObject({ code: 'SNAPSHOT_GRPC_ERR_INVALID_OPTION', message: expect.stringContaining('deadlineMs') });
     } finally {
       client.close();
+    }
+  });
+
+  it('reports an answer that is not a valid response as INTERNAL, naming the method, and keeps serving', async () => {
+    // A server answering every method with the same bytes: a field-1 length prefix running past the end.
+    const server = new Server();
+    let answer = Buffer.from([0x0a, 0x7f, 0x01]);
+    const raw = (bytes: Buffer): Buffer => bytes;
+    const definition = Object.fromEntries(Object.entries(SnapshotServiceService).map(([name, method]) => [name, { ...method, responseSerialize: raw }]));
+    const reply = (_call: unknown, callback: (error: null, response: Buffer) => void): void => callback(null, answer);
+    server.addService(definition, { getSnapshots: reply, listInstruments: reply, getCandles: reply });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    const client = new SnapshotClient(`127.0.0.1:${port}`);
+    try {
+      await expect(client.getSnapshots(['AAPL'], SubscriptionMode.LTP)).rejects.toMatchObject({ code: 'SNAPSHOT_GRPC_ERR_INTERNAL', message: expect.stringContaining('GetSnapshots response') });
+      await expect(client.listInstruments('A', 10)).rejects.toMatchObject({ code: 'SNAPSHOT_GRPC_ERR_INTERNAL', message: expect.stringContaining('ListInstruments response') });
+      await expect(client.getCandles('AAPL', 0n, 1n)).rejects.toMatchObject({ code: 'SNAPSHOT_GRPC_ERR_INTERNAL', message: expect.stringContaining('GetCandles response') });
+      answer = Buffer.from([0x12, 0x04, 0x4d, 0x53, 0x46, 0x54]); // unknown_symbols: ["MSFT"]
+      await expect(client.getSnapshots(['MSFT'], SubscriptionMode.LTP)).resolves.toEqual({ snapshots: [], unknownSymbols: ['MSFT'] });
+    } finally {
+      client.close();
+      server.forceShutdown();
     }
   });
 });
