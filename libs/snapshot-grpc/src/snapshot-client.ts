@@ -73,7 +73,7 @@ interface UndecodedSnapshotServiceClient extends Client {
  * The generated service with every response handed over undecoded: `SnapshotClient` decodes it after grpc-js
  * is done with the call. Decoded where grpc-js' call objects could reach them, a GetSnapshots answer's 100
  * updates outlived young-generation GCs with those objects: copied, promoted, and a mark-compact every ~100
- * calls. Hand-taken (docs/benchmarks.md): p99 6.2-6.6 ms before, 1.6-1.7 ms after.
+ * calls. Hand-taken (docs/benchmarks.md): p99 6.2-7.7 ms before, 1.6-1.7 ms after.
  */
 const UNDECODED_RESPONSES = Object.fromEntries(Object.entries(SnapshotServiceService).map(([name, method]) => [name, { ...method, responseDeserialize: (bytes: Buffer): Buffer => bytes }]));
 const UndecodedSnapshotServiceClient = makeGenericClientConstructor(UNDECODED_RESPONSES, 'tickwire.v1.SnapshotService') as unknown as new (...args: ConstructorParameters<typeof Client>) => UndecodedSnapshotServiceClient;
