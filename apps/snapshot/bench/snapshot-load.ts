@@ -31,6 +31,16 @@ export interface LatencySummary {
   readonly samples: number;
 }
 
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Sorts `latenciesUs` in place. */
+export function summarize(latenciesUs: number[]): LatencySummary {
+  latenciesUs.sort((a, b) => a - b);
+  return { p50: percentile(latenciesUs, 50), p99: percentile(latenciesUs, 99), p999: percentile(latenciesUs, 99.9), max: latenciesUs[latenciesUs.length - 1]!, samples: latenciesUs.length };
+}
+
 /** Commands to a worker (`WorkerProcesses` from @tickwire/testing); one reply each. */
 export type WorkerCommand =
   | { readonly type: 'publish'; readonly natsUrl: string; readonly epoch: number; readonly updates: number }
@@ -39,15 +49,33 @@ export type WorkerCommand =
   | { readonly type: 'serve-shards'; readonly natsUrl: string; readonly redisUrl: string; readonly shards: readonly number[] }
   | { readonly type: 'watch'; readonly expected: number }
   | { readonly type: 'arrivals' }
-  | { readonly type: 'stop' };
+  | { readonly type: 'stop' }
+  | { readonly type: 'serve-reads'; readonly redisUrl: string; readonly memory: boolean }
+  | { readonly type: 'mark-reads' }
+  | { readonly type: 'stop-reads' };
 
 export type WorkerReply =
   | ({ readonly type: 'published' } & PublisherResult)
   | ({ readonly type: 'latencies' } & LatencySummary)
+  | { readonly type: 'read-samples'; readonly samplesUs: number[] }
   | { readonly type: 'serving' }
   | { readonly type: 'watching' }
   | ({ readonly type: 'arrivals' } & ReplicaResult)
-  | { readonly type: 'stopped' };
+  | { readonly type: 'stopped' }
+  | { readonly type: 'serving-reads'; readonly address: string }
+  | { readonly type: 'marked' }
+  | ({ readonly type: 'reads-stopped' } & ReadServerResult);
+
+/** A read server's share of the calls since `mark-reads`: its CPU, and where its handler's p99 lies. */
+export interface ReadServerResult {
+  readonly cpuUs: number;
+  /**
+   * The upper bound of the server's duration bucket (handler start to answer handed to gRPC: the store read
+   * and the encoding) that holds the 99th percentile of its GetSnapshots calls, warm-up included. Against
+   * the client's p99 it says whether a tail is in the handler or outside it (HTTP/2, scheduling, GC, the client).
+   */
+  readonly handlerP99AtMostMs: number;
+}
 
 /**
  * A full-state update (quote, OHLC, VWAP, ten levels a side, one print) with `seq` and the print's

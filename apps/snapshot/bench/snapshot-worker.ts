@@ -1,6 +1,7 @@
 // The snapshot bench's worker processes (snapshot.bench.ts starts them with WorkerProcesses): the
-// publisher, the GetSnapshots reader, and the replicas of the service, each in its own process so that
-// its CPU is not counted as the measured service's and its garbage does not pause it.
+// publisher, the GetSnapshots reader, the replicas of the service, and the SnapshotService serving reads,
+// each in its own process so that its CPU is not counted as the measured service's and its garbage does
+// not pause it.
 import { connect as connectHttp2 } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
 import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
@@ -8,11 +9,11 @@ import { connectNatsBus } from '@tickwire/bus';
 import { GetSnapshotsRequest, type SubscriptionMode, tickSubjectForSymbol } from '@tickwire/protocol';
 import { SnapshotServiceService } from '@tickwire/protocol/grpc';
 import { createLogger, createMetrics } from '@tickwire/runtime';
-import { SnapshotClient } from '@tickwire/snapshot-grpc';
-import { createRedisStore } from '@tickwire/store';
-import { serveWorkerCommands } from '@tickwire/testing';
+import { SnapshotClient, startSnapshotGrpcServer, type SnapshotGrpcServer } from '@tickwire/snapshot-grpc';
+import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
+import { PrometheusSamples, serveWorkerCommands } from '@tickwire/testing';
 import { startSnapshotService, type SnapshotService } from '../src/snapshot-service';
-import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, type ReplicaResult, SHARDS, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
+import { cpuUs, FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, summarize, type PublisherResult, type ReadServerResult, type ReplicaResult, SHARDS, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
 
 /** Updates per socket write of the publisher (~390 bytes each). */
 const PUBLISH_CHUNK_BYTES = 1 << 20;
@@ -73,15 +74,6 @@ async function publish(natsUrl: string, epoch: number, updates: number): Promise
   return { publishedPerSec: updates / seconds, bytesPerUpdate: templates[0]!.bytes.length };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function summarize(latenciesUs: number[]): LatencySummary {
-  latenciesUs.sort((a, b) => a - b);
-  return { p50: percentile(latenciesUs, 50), p99: percentile(latenciesUs, 99), p999: percentile(latenciesUs, 99.9), max: latenciesUs[latenciesUs.length - 1]!, samples: latenciesUs.length };
-}
-
 /**
  * A client that hands back the response bytes undecoded: its latency is the server's and the transport's
  * alone, without the 100 `MarketUpdate` decodes (and their garbage) `SnapshotClient` does per call.
@@ -97,9 +89,10 @@ function rawGetSnapshots(client: InstanceType<typeof RawSnapshotClient>, symbols
 
 /**
  * `calls` GetSnapshots of `batch` random symbols (from `seed`), one at a time; `decoded` through
- * SnapshotClient (what the edge sees), else through `RawSnapshotClient`.
+ * SnapshotClient (what the edge sees), else through `RawSnapshotClient`. Resolves with each call's
+ * latency (us), in call order.
  */
-async function read(address: string, mode: SubscriptionMode, decoded: boolean, calls: number, seed: number, batch: number): Promise<LatencySummary> {
+async function read(address: string, mode: SubscriptionMode, decoded: boolean, calls: number, seed: number, batch: number): Promise<number[]> {
   let state = seed;
   const client = new SnapshotClient(address);
   const raw = new RawSnapshotClient(address, credentials.createInsecure());
@@ -120,7 +113,7 @@ async function read(address: string, mode: SubscriptionMode, decoded: boolean, c
   }
   client.close();
   raw.close();
-  return summarize(latencies);
+  return latencies;
 }
 
 /**
@@ -184,12 +177,50 @@ function watch(expected: number): void {
   watched = watchArrivals(() => received() - before, expected).then((arrivals) => ({ received: arrivals.seen, firstNs: String(arrivals.first), lastNs: String(arrivals.last), cpuUs: arrivals.cpuUs, writes: service.metrics.snapshotsWritten - writesBefore }));
 }
 
+/** The SnapshotService this worker serves reads with (`serve-reads`), as a process of its own. */
+let reading: { server: SnapshotGrpcServer; registry: ReturnType<typeof createMetrics>; closeStore(): Promise<void>; cpuFrom: NodeJS.CpuUsage } | undefined;
+
+/**
+ * Starts the SnapshotService over the Redis the absorb runs filled, or over an in-memory store holding the
+ * same snapshots. Resolves with its address.
+ */
+async function serveReads(redisUrl: string, memory: boolean): Promise<string> {
+  if (reading) throw new Error('serve-reads while already serving');
+  const redis = await createRedisStore({ url: redisUrl, keyPrefix: 'bench:' });
+  let store: SnapshotStore = redis;
+  if (memory) {
+    const copy = new MemorySnapshotStore();
+    await copy.putLatest((await redis.getLatest(symbolNames())).flatMap((entry) => (entry ? [entry] : [])));
+    await redis.close();
+    store = copy;
+  }
+  const registry = createMetrics({ service: 'snapshot', defaultMetrics: false });
+  const server = await startSnapshotGrpcServer({ store, port: 0, logger: createLogger({ service: 'snapshot', level: 'silent' }), registry });
+  reading = { server, registry, closeStore: memory ? async () => undefined : () => redis.close(), cpuFrom: process.cpuUsage() };
+  return server.address;
+}
+
+async function stopReads(): Promise<ReadServerResult> {
+  if (!reading) throw new Error('stop-reads before serve-reads');
+  const { server, registry, closeStore, cpuFrom } = reading;
+  reading = undefined;
+  const result = { cpuUs: cpuUs(cpuFrom), handlerP99AtMostMs: handlerP99AtMostMs(await registry.metrics()) };
+  await server.close(1_000);
+  await closeStore();
+  return result;
+}
+
+function handlerP99AtMostMs(exposition: string): number {
+  const bound = new PrometheusSamples(exposition).histogramQuantileAtMost(new PrometheusSamples(''), 'tickwire_snapshot_grpc_request_duration_seconds', 0.99, { method: 'GetSnapshots' });
+  return (bound ?? Number.POSITIVE_INFINITY) * 1e3;
+}
+
 async function handle(command: WorkerCommand): Promise<WorkerReply> {
   switch (command.type) {
     case 'publish':
       return { type: 'published', ...(await publish(command.natsUrl, command.epoch, command.updates)) };
     case 'read':
-      return { type: 'latencies', ...(await read(command.address, command.mode, command.decoded, command.calls, command.seed, command.batch)) };
+      return { type: 'read-samples', samplesUs: await read(command.address, command.mode, command.decoded, command.calls, command.seed, command.batch) };
     case 'read-http2':
       return { type: 'latencies', ...(await readHttp2(command.address, command.calls, command.requestBytes)) };
     case 'serve-shards':
@@ -206,6 +237,14 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
       await served?.close();
       served = undefined;
       return { type: 'stopped' };
+    case 'serve-reads':
+      return { type: 'serving-reads', address: await serveReads(command.redisUrl, command.memory) };
+    case 'mark-reads':
+      if (!reading) throw new Error('mark-reads before serve-reads');
+      reading.cpuFrom = process.cpuUsage();
+      return { type: 'marked' };
+    case 'stop-reads':
+      return { type: 'reads-stopped', ...(await stopReads()) };
   }
 }
 

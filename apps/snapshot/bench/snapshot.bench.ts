@@ -13,10 +13,12 @@
 //    the machine does as a whole, not what a replica would do with a core to itself.
 // 2. read: GetSnapshots of 100 random symbols over loopback gRPC from a client in another process
 //    (SnapshotClient, which decodes every snapshot: in this process its work delayed the server's),
-//    one call at a time, with the absorb load stopped; p50/p99/p99.9 and the server's CPU per call. To
-//    place a tail: the bucket of the server's own duration histogram holding its p99 (the handler: store
-//    read and encoding), and the same calls from a client that does not decode the answer. Then reads
-//    while the same process absorbs a publisher's run, as a deployed replica does both.
+//    one call at a time, with the absorb load stopped, served by the SnapshotService in a process of its
+//    own (as deployed: not sharing a heap with this process's absorb runs) over the Redis those runs
+//    filled; p50/p99/p99.9 and the server's CPU per call. To place a tail: the bucket of the server's own
+//    duration histogram holding its p99 (the handler: store read and encoding), and the same calls from a
+//    client that does not decode the answer. Then reads while this process absorbs a publisher's run and
+//    serves them too, as a deployed replica does both.
 // For scale, in the same run: the same NATS path with a handler that does nothing, the service's intake
 // fed in-process (its own cost per update), GetSnapshots over an in-memory store (no Redis) and of one
 // symbol, and the floor under all of them: a plain node:http2 round trip of the same sizes (no gRPC).
@@ -31,9 +33,9 @@ import { GetSnapshotsRequest, shardOf, SubscriptionMode, tickSubjectForSymbol } 
 import { createLogger, createMetrics } from '@tickwire/runtime';
 import { startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
-import { PrometheusSamples, startNats, startRedis, WorkerProcesses } from '@tickwire/testing';
+import { startNats, startRedis, WorkerProcesses } from '@tickwire/testing';
 import { startSnapshotService } from '../src/snapshot-service';
-import { cpuUs, FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, SHARDS, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
+import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, SHARDS, summarize, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
 
 type BenchWorkers = WorkerProcesses<WorkerCommand, WorkerReply>;
 
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
   const bus = await connectNatsBus({ servers: nats.url, name: 'bench-snapshot' });
   const publisher = startWorkers(1, 'snapshot publisher');
   const readers = startWorkers(1, 'snapshot reader');
+  const readServer = startWorkers(1, 'snapshot read server');
   const rates: number[] = [];
   const cpuPerUpdate: number[] = [];
   const noopRates: number[] = [];
@@ -134,21 +137,19 @@ async function main(): Promise<void> {
     }
     await replicaSet.stop();
 
-    const symbols = symbolNames();
-    const memory = new MemorySnapshotStore();
-    await memory.putLatest((await store.getLatest(symbols)).flatMap((entry) => (entry ? [entry] : [])));
     const loadReads = loadavg()[0]!;
-    const full = await readLatencies(readers, store, SubscriptionMode.FULL);
-    const quote = await readLatencies(readers, store, SubscriptionMode.QUOTE);
-    const fullRaw = await readLatencies(readers, store, SubscriptionMode.FULL, false);
-    const memoryFull = await readLatencies(readers, memory, SubscriptionMode.FULL);
-    const single = await readLatencies(readers, store, SubscriptionMode.FULL, true, 1);
+    const overRedis: ReadServer = { workers: readServer, redisUrl: redis.url, memory: false };
+    const full = await readLatencies(readers, overRedis, SubscriptionMode.FULL);
+    const quote = await readLatencies(readers, overRedis, SubscriptionMode.QUOTE);
+    const fullRaw = await readLatencies(readers, overRedis, SubscriptionMode.FULL, false);
+    const memoryFull = await readLatencies(readers, { ...overRedis, memory: true }, SubscriptionMode.FULL);
+    const single = await readLatencies(readers, overRedis, SubscriptionMode.FULL, true, 1);
     const floor = await http2Floor(readers);
-      const during = await readsDuringAbsorb(publisher, readers, nats.url, bus, store, 2 * RUNS + 1);
+    const during = await readsDuringAbsorb(publisher, readers, nats.url, bus, store, 2 * RUNS + 1);
     const line = (name: string, r: { latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }): string =>
       `${name}: p50 ${r.latency.p50.toFixed(0)} us, p99 ${r.latency.p99.toFixed(0)} us, p99.9 ${r.latency.p999.toFixed(0)} us, max ${r.latency.max.toFixed(0)} us over ${r.latency.samples} calls; server CPU ${r.serverCpuUsPerCall.toFixed(0)} us per call; handler p99 <= ${r.handlerP99AtMostMs} ms`;
     process.stderr.write(
-      `GetSnapshots x${READ_BATCH}, client in another process, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n  ${line('1 symbol over Redis FULL', single)}\n` +
+      `GetSnapshots x${READ_BATCH}, client and server each in a process of its own, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n  ${line('1 symbol over Redis FULL', single)}\n` +
         `  the floor, plain node:http2 POST of a 100-symbol request answered with a 100-symbol answer's bytes: p50 ${floor.p50.toFixed(0)} us, p99 ${floor.p99.toFixed(0)} us, p99.9 ${floor.p999.toFixed(0)} us, max ${floor.max.toFixed(0)} us over ${floor.samples} calls\n` +
         `GetSnapshots x${READ_BATCH} FULL over Redis while the same process absorbs (${(during.absorbRate / 1e3).toFixed(0)}k updates/s): p50 ${during.latency.p50.toFixed(0)} us, p99 ${during.latency.p99.toFixed(0)} us, p99.9 ${during.latency.p999.toFixed(0)} us, max ${during.latency.max.toFixed(0)} us over ${during.latency.samples} calls\n`,
     );
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
       http2FloorP999Ms: ms(floor.p999),
       reads: READS,
       readClient: 'another process',
+      readServer: 'another process',
       readsDuringAbsorb: false,
       getSnapshots100DuringAbsorbP50Ms: ms(during.latency.p50),
       getSnapshots100DuringAbsorbP99Ms: ms(during.latency.p99),
@@ -209,36 +211,39 @@ async function main(): Promise<void> {
   } finally {
     publisher.close();
     readers.close();
+    readServer.close();
     await bus.close();
     await store.close();
     await Promise.all([nats.stop(), redis.stop()]);
   }
 }
 
-/**
- * The server's own share of a call: the upper bound of the duration bucket (handler start to answer
- * handed to gRPC: the store read and the encoding) that holds the 99th percentile of GetSnapshots calls,
- * warm-up included. Against the client's p99 it says whether a tail is in the handler or outside it
- * (HTTP/2, scheduling, the client).
- */
-async function handlerP99AtMostMs(registry: ReturnType<typeof createMetrics>): Promise<number> {
-  const bound = new PrometheusSamples(await registry.metrics()).histogramQuantileAtMost(new PrometheusSamples(''), 'tickwire_snapshot_grpc_request_duration_seconds', 0.99, { method: 'GetSnapshots' });
-  return (bound ?? Number.POSITIVE_INFINITY) * 1e3;
+/** Where reads are served: the read-server worker, over Redis or over an in-memory copy of its snapshots. */
+interface ReadServer {
+  readonly workers: BenchWorkers;
+  readonly redisUrl: string;
+  readonly memory: boolean;
 }
 
-/** GetSnapshots latency over loopback gRPC: the server here, the client in a child process; with the server's CPU per measured call. */
-async function readLatencies(readers: BenchWorkers, store: SnapshotStore, mode: SubscriptionMode, decoded = true, batch = READ_BATCH): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }> {
-  const logger = createLogger({ service: 'snapshot', level: 'silent' });
-  const registry = createMetrics({ service: 'snapshot', defaultMetrics: false });
-  const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry });
+/**
+ * GetSnapshots latency over loopback gRPC: the server in the read-server process (started afresh, so its
+ * duration histogram holds these calls and their warm-up only), the client in the reader process; with
+ * the server's CPU per measured call.
+ */
+async function readLatencies(readers: BenchWorkers, target: ReadServer, mode: SubscriptionMode, decoded = true, batch = READ_BATCH): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }> {
+  const { workers, ...serve } = target;
+  const { address } = await workers.request(0, { type: 'serve-reads', ...serve }, 'serving-reads');
+  let stopped = false;
   try {
-    const read = { type: 'read', address: server.address, mode, decoded, seed: 12_345, batch } as const;
-    await readers.request(0, { ...read, calls: READ_WARMUP }, 'latencies');
-    const cpuFrom = process.cpuUsage();
-    const latency = await readers.request(0, { ...read, calls: READS }, 'latencies');
-    return { latency, serverCpuUsPerCall: cpuUs(cpuFrom) / latency.samples, handlerP99AtMostMs: await handlerP99AtMostMs(registry) };
+    const read = { type: 'read', address, mode, decoded, seed: 12_345, batch } as const;
+    await readers.request(0, { ...read, calls: READ_WARMUP }, 'read-samples');
+    await workers.request(0, { type: 'mark-reads' }, 'marked');
+    const { samplesUs } = await readers.request(0, { ...read, calls: READS }, 'read-samples');
+    const server = await workers.request(0, { type: 'stop-reads' }, 'reads-stopped');
+    stopped = true;
+    return { latency: summarize(samplesUs), serverCpuUsPerCall: server.cpuUs / samplesUs.length, handlerP99AtMostMs: server.handlerP99AtMostMs };
   } finally {
-    await server.close(1_000);
+    if (!stopped) await workers.request(0, { type: 'stop-reads' }, 'reads-stopped');
   }
 }
 
@@ -281,9 +286,9 @@ async function readsDuringAbsorb(publisher: BenchWorkers, readers: BenchWorkers,
   const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry });
   try {
     const read = { type: 'read', address: server.address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321, batch: READ_BATCH } as const;
-    await readers.request(0, { ...read, calls: READ_WARMUP }, 'latencies');
-    const [absorb, latency] = await Promise.all([absorbRun(publisher, natsUrl, bus, epoch, () => service.metrics.updatesIn + service.metrics.staleUpdates), readers.request(0, { ...read, calls: Math.round(READS / 5) }, 'latencies')]);
-    return { latency, absorbRate: absorb.rate };
+    await readers.request(0, { ...read, calls: READ_WARMUP }, 'read-samples');
+    const [absorb, { samplesUs }] = await Promise.all([absorbRun(publisher, natsUrl, bus, epoch, () => service.metrics.updatesIn + service.metrics.staleUpdates), readers.request(0, { ...read, calls: Math.round(READS / 5) }, 'read-samples')]);
+    return { latency: summarize(samplesUs), absorbRate: absorb.rate };
   } finally {
     service.unsubscribe();
     await service.drain();
