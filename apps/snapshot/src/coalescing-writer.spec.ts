@@ -237,3 +237,43 @@ describe('bad input', () => {
     void service.drain();
   });
 });
+
+describe('a replica that owns no shards (SHARDS=none)', () => {
+  const options = { shardCount: SHARDS, flushIntervalMs: 60_000, logger: createLogger({ service: 'snapshot-test', level: 'silent' }) };
+
+  it('needs no bus, writes nothing, and still reports the store status its reads depend on', async () => {
+    const store = new FlakyStore();
+    const statuses: boolean[] = [];
+    let now = 1_000_000;
+    const service = startSnapshotService({ ...options, store, shards: [], registry: createMetrics({ service: 'snapshot-test', defaultMetrics: false }), onStoreStatus: (up) => statuses.push(up), nowMs: () => now });
+    try {
+      await service.writer.flush();
+      store.down = true;
+      // Idle long enough that the flush pings the store.
+      now += 10 * options.flushIntervalMs;
+      await service.writer.flush();
+      expect({ statuses, writes: store.putLatestCalls }).toEqual({ statuses: [true, false], writes: 0 });
+    } finally {
+      await service.drain();
+    }
+  });
+
+  it('subscribes to nothing and asks no normalizer to republish, even given a bus', async () => {
+    const broker = new InMemoryBroker();
+    const seen: string[] = [];
+    broker.connect().subscribe('md.>', (_data, subject) => seen.push(subject));
+    const service = startSnapshotService({ ...options, bus: broker.connect(), store: new MemorySnapshotStore(), shards: [], registry: createMetrics({ service: 'snapshot-test', defaultMetrics: false }) });
+    try {
+      const publisher = broker.connect();
+      publisher.publish(tickSubjectForSymbol('AAPL', SHARDS), tick('AAPL', 1)[0]);
+      await publisher.flush();
+      expect({ seen, updatesIn: service.metrics.updatesIn }).toEqual({ seen: [tickSubjectForSymbol('AAPL', SHARDS)], updatesIn: 0 });
+    } finally {
+      await service.drain();
+    }
+  });
+
+  it('a replica that owns shards but has no bus is refused at start', () => {
+    expect(() => startSnapshotService({ ...options, store: new MemorySnapshotStore(), shards: [1, 2], registry: createMetrics({ service: 'snapshot-test', defaultMetrics: false }) })).toThrow('a replica owning shards 1,2 needs a bus to take their ticks from');
+  });
+});

@@ -14,6 +14,13 @@ function timeZoneVar(doc: string): EnvVar<string, false> {
   return Object.freeze({ ...base, form: 'an IANA time zone name, e.g. America/New_York', parse: (raw: string) => (isTimeZone(raw) ? { ok: true as const, value: raw } : { ok: false as const }) });
 }
 
+/** Ranges of shards, or `none`: a replica that owns no shards writes nothing and only serves reads. */
+function shardsVar(doc: string): EnvVar<readonly number[], false> {
+  const ranges = env.intRanges({ min: 0, max: 1023, default: '0-15', doc });
+  const none: readonly number[] = Object.freeze([]);
+  return Object.freeze({ ...ranges, form: `none, or ${ranges.form}`, parse: (raw: string) => (raw.trim() === 'none' ? { ok: true as const, value: none } : ranges.parse(raw)) });
+}
+
 export const snapshotConfig = defineConfig({
   NATS_URL: env.url({ protocols: ['nats:', 'tls:'], list: true, default: DEFAULT_NATS_URL, doc: 'NATS server URL(s), comma-separated' }),
   REDIS_URL: env.url({ protocols: ['redis:', 'rediss:'], optional: true, doc: `one Redis holding the latest state, candles and instruments (${DEFAULT_REDIS_URL} when neither this nor REDIS_CLUSTER_NODES is set)` }),
@@ -22,7 +29,7 @@ export const snapshotConfig = defineConfig({
   GRPC_HOST: env.string({ default: '0.0.0.0', doc: 'address the SnapshotService listens on' }),
   GRPC_PORT: env.port({ allowZero: true, default: 9400, doc: 'port of the SnapshotService (0 = any free port, logged as grpc.listening)' }),
   SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.tick shards (the same as ingest and normalizer)' }),
-  SHARDS: env.intRanges({ min: 0, max: 1023, default: '0-15', doc: 'shards whose ticks and instruments this replica writes, e.g. 0-7; run two replicas per shard set for redundancy' }),
+  SHARDS: shardsVar('shards whose ticks and instruments this replica writes, e.g. 0-7; run two replicas per shard set for redundancy. none: a replica that writes nothing and serves reads from the store alone (no NATS), apart from the absorbing'),
   FLUSH_INTERVAL: env.duration({ min: 10, max: 60_000, default: DEFAULT_FLUSH_INTERVAL_MS, doc: 'each symbol is written to Redis at most once per interval (newest state; updates in between are coalesced)' }),
   STORE_RETRY_MAX: env.duration({ min: 100, max: 300_000, default: DEFAULT_RETRY_MAX_DELAY_MS, doc: 'longest wait between write attempts while Redis is down (starts at FLUSH_INTERVAL, doubling)' }),
   MAX_CANDLES: env.int({ min: 1, max: 100_000, default: DEFAULT_MAX_CANDLES_PER_SYMBOL, doc: 'one-minute bars kept per symbol in Redis (1440 = a day)' }),
@@ -52,14 +59,16 @@ export function snapshotApp(adapters: SnapshotAdapters): ServiceDefinition<typeo
       const { config: cfg, logger, readiness, registry } = ctx;
       const outside = cfg.SHARDS.filter((shard) => shard >= cfg.SHARD_COUNT);
       if (outside.length > 0) throw new Error(`SHARDS names shards ${outside.join(',')} outside 0..${cfg.SHARD_COUNT - 1} (SHARD_COUNT=${cfg.SHARD_COUNT})`);
+      // A replica that owns no shards takes nothing from NATS: it does not connect to it.
+      const readsOnly = cfg.SHARDS.length === 0;
       readiness.register('store', 'connecting to Redis');
-      readiness.register(BUS_READINESS, 'waiting for Redis before connecting to NATS');
+      if (!readsOnly) readiness.register(BUS_READINESS, 'waiting for Redis before connecting to NATS');
 
       const server = redisServerOptions(cfg.REDIS_URL, cfg.REDIS_CLUSTER_NODES);
       const store = await adapters.connectStore({ ...server, keyPrefix: cfg.REDIS_KEY_PREFIX, maxCandlesPerSymbol: cfg.MAX_CANDLES }, logger, () => ctx.shutdown.closing);
       ctx.onShutdown('close-adapters', () => store.close(), 'redis');
-      const bus = await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', readiness, logger });
-      ctx.onShutdown('close-adapters', () => bus.drain(), 'nats');
+      const bus = readsOnly ? undefined : await adapters.connectBus({ servers: cfg.NATS_URL, name: 'tickwire-snapshot', readiness, logger });
+      if (bus !== undefined) ctx.onShutdown('close-adapters', () => bus.drain(), 'nats');
 
       // The store's status reaches the gRPC health status once the server exists (it starts after the writer).
       const serving: { grpc?: SnapshotGrpcServer } = {};
@@ -82,7 +91,8 @@ export function snapshotApp(adapters: SnapshotAdapters): ServiceDefinition<typeo
       });
       ctx.onShutdown('stop-accepting', () => service.unsubscribe(), 'md.tick');
       ctx.onShutdown('drain', () => service.drain(), 'flush');
-      logger.info({ event: 'snapshot.consuming', shards: cfg.SHARDS, flushIntervalMs: cfg.FLUSH_INTERVAL }, `writing the latest state of shards ${cfg.SHARDS.join(',')}`);
+      if (readsOnly) logger.info({ event: 'snapshot.reads_only' }, 'SHARDS=none: writing nothing, serving reads from the store');
+      else logger.info({ event: 'snapshot.consuming', shards: cfg.SHARDS, flushIntervalMs: cfg.FLUSH_INTERVAL }, `writing the latest state of shards ${cfg.SHARDS.join(',')}`);
 
       const grpc = (serving.grpc = await startSnapshotGrpcServer({ store, host: cfg.GRPC_HOST, port: cfg.GRPC_PORT, logger, registry, maxSymbolsPerRequest: cfg.MAX_SYMBOLS_PER_REQUEST, serving: service.writer.isStoreUp !== false }));
       ctx.onShutdown('stop-accepting', () => grpc.setServing(false), 'grpc-health');

@@ -17,10 +17,14 @@ export const DEFAULT_CANDLE_BACKLOG = 60;
 export const DEFAULT_EXCHANGE_TZ = 'America/New_York';
 
 export interface SnapshotServiceOptions {
-  /** `publish` asks the normalizers for the latest states at start (a bus without it, e.g. the intake benchmark's, asks nothing). */
-  readonly bus: Pick<Bus, 'subscribe'> & Partial<Pick<Bus, 'publish'>>;
+  /**
+   * `publish` asks the normalizers for the latest states at start (a bus without it, e.g. the intake
+   * benchmark's, asks nothing). None on a replica that owns no shards (`SHARDS=none`): it writes nothing
+   * and only keeps the store's status for the reads it serves.
+   */
+  readonly bus?: Pick<Bus, 'subscribe'> & Partial<Pick<Bus, 'publish'>>;
   readonly store: SnapshotStore & Partial<Pingable>;
-  /** Shards this replica owns (every `md.tick.<shard>.*` and `md.instrument.<shard>` of them). */
+  /** Shards this replica owns (every `md.tick.<shard>.*` and `md.instrument.<shard>` of them); may be none. */
   readonly shards: readonly number[];
   readonly shardCount: number;
   readonly flushIntervalMs?: number;
@@ -62,6 +66,8 @@ export function subscriptionsFor(shards: readonly number[], shardCount: number):
 
 /** Wires the service over a bus and a store; `main.ts` passes NATS and Redis, tests and the benchmark pass others. */
 export function startSnapshotService(options: SnapshotServiceOptions): SnapshotService {
+  const bus = options.bus;
+  if (bus === undefined && options.shards.length > 0) throw new Error(`a replica owning shards ${options.shards.join(',')} needs a bus to take their ticks from`);
   const maxSymbols = options.maxSymbols ?? DEFAULT_MAX_SYMBOLS;
   const badInput = new BadInputReporter(options.logger);
   // The metrics' gauges read the parts built below; a holder closes the loop.
@@ -87,13 +93,13 @@ export function startSnapshotService(options: SnapshotServiceOptions): SnapshotS
   }));
   const intake = new TickIntake(table, writer, new SessionMidnight(options.exchangeTimeZone ?? DEFAULT_EXCHANGE_TZ), metrics, badInput);
   const subjects = subscriptionsFor(options.shards, options.shardCount);
-  const subscriptions: Subscription[] = [...subjects.ticks.map((subject) => options.bus.subscribe(subject, intake.onTick)), ...subjects.instruments.map((subject) => options.bus.subscribe(subject, instruments.onInstrument))];
+  const subscriptions: Subscription[] = bus === undefined ? [] : [...subjects.ticks.map((subject) => bus.subscribe(subject, intake.onTick)), ...subjects.instruments.map((subject) => bus.subscribe(subject, instruments.onInstrument))];
   // A replica starts knowing nothing. Were the store emptied too (Redis restarted without persistence), a
   // quiet symbol would stay unknown until it trades again: ask each shard's normalizer for every symbol's
   // latest state. They come with the seqs already published, so what the store holds is not overwritten.
   // (After the subscriptions: NATS keeps a connection's order, so the answers find them in place.)
-  const publish = options.bus.publish?.bind(options.bus);
-  if (publish !== undefined) {
+  const publish = bus?.publish?.bind(bus);
+  if (publish !== undefined && options.shards.length > 0) {
     for (const shard of options.shards) publish(republishSubject(shard), NO_PAYLOAD);
     options.logger.info({ event: 'snapshot.republish_asked', shards: options.shards }, 'asked the normalizers for the latest state of every symbol');
   }

@@ -22,7 +22,7 @@ function expectedSnapshot(symbol: string, seq: number): MarketUpdate {
   return { ...update(symbol, seq), snapshot: true, trades: [] };
 }
 
-describe('snapshot service (process) with real NATS and Redis: latest state, Redis outage, restart', () => {
+describe('snapshot service (process) with real NATS and Redis: latest state, Redis outage, restart, a reads-only replica', () => {
   let nats: TestServer;
   let redis: TestServer;
   let publisher: NatsBus;
@@ -127,5 +127,22 @@ describe('snapshot service (process) with real NATS and Redis: latest state, Red
     const response = await restarted.client.getSnapshots(SYMBOLS, SubscriptionMode.FULL);
     expect(response.snapshots.map((s) => `${s.symbol}@${s.seq}`)).toEqual(SYMBOLS.map((symbol) => `${symbol}@${symbol === 'SYM0' ? 1_000 : busy.includes(symbol) ? 262 : 200}`));
     expect(await readyz(restarted.app)).toMatchObject({ status: 200 });
+  });
+
+  it('SHARDS=none: a replica that only serves reads answers from Redis what a writer wrote, without any NATS, and follows it', async () => {
+    const symbols = Array.from({ length: 10 }, (_, i) => `RDR${i}`);
+    const writer = await startApp();
+    await publishUpTo(1, 30, symbols);
+    await eventually(() => expectServedAt(writer.client, symbols, 30, expectedSnapshot), 'the writer at seq 30');
+
+    // NATS at a port nothing listens on: a replica that writes nothing must neither need it nor try it.
+    const reader = await snapshots.start({ NATS_URL: 'nats://127.0.0.1:1', REDIS_URL: redis.url, SHARDS: 'none' });
+    expect(reader.app.lines.some((l) => l.event === 'snapshot.reads_only')).toBe(true);
+    await eventually(async () => expect(await readyz(reader.app)).toMatchObject({ status: 200 }), 'the reader ready without NATS');
+    await expectServedAt(reader.client, symbols, 30, expectedSnapshot);
+    await publishUpTo(31, 40, symbols);
+    await eventually(() => expectServedAt(reader.client, symbols, 40, expectedSnapshot), 'the reader at seq 40, from what the writer wrote');
+    expect(await reader.client.checkHealth()).toBe('SERVING');
+    expect(reader.app.lines.filter((l) => l.event === 'snapshot.consuming' || String(l.event).startsWith('bus.'))).toEqual([]);
   });
 });
