@@ -18,7 +18,8 @@
 //    filled; p50/p99/p99.9 and the server's CPU per call. To place a tail: the bucket of the server's own
 //    duration histogram holding its p99 (the handler: store read and encoding), and the same calls from a
 //    client that does not decode the answer. Then reads while this process absorbs a publisher's run and
-//    serves them too, as a deployed replica does both.
+//    serves them too, as a replica that owns shards does both; and while it absorbs with the reads
+//    served by the read-server process instead, as a reads-only replica (SHARDS=none) serves them.
 // For scale, in the same run: the same NATS path with a handler that does nothing, the service's intake
 // fed in-process (its own cost per update), GetSnapshots over an in-memory store (no Redis) and of one
 // symbol, and the floor under all of them: a plain node:http2 round trip of the same sizes (no gRPC).
@@ -146,12 +147,14 @@ async function main(): Promise<void> {
     const single = await readLatencies(readers, overRedis, SubscriptionMode.FULL, true, 1);
     const floor = await http2Floor(readers);
     const during = await readsDuringAbsorb(publisher, readers, nats.url, bus, store, 2 * RUNS + 1);
+    const duringApart = await readsDuringAbsorb(publisher, readers, nats.url, bus, store, 2 * RUNS + 2, overRedis);
     const line = (name: string, r: { latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }): string =>
       `${name}: p50 ${r.latency.p50.toFixed(0)} us, p99 ${r.latency.p99.toFixed(0)} us, p99.9 ${r.latency.p999.toFixed(0)} us, max ${r.latency.max.toFixed(0)} us over ${r.latency.samples} calls; server CPU ${r.serverCpuUsPerCall.toFixed(0)} us per call; handler p99 <= ${r.handlerP99AtMostMs} ms`;
     process.stderr.write(
       `GetSnapshots x${READ_BATCH}, client and server each in a process of its own, absorb load stopped (load average ${loadReads.toFixed(2)}):\n  ${line('over Redis FULL', full)}\n  ${line('over Redis FULL, client not decoding', fullRaw)}\n  ${line('over Redis QUOTE', quote)}\n  ${line('over memory FULL', memoryFull)}\n  ${line('1 symbol over Redis FULL', single)}\n` +
         `  the floor, plain node:http2 POST of a 100-symbol request answered with a 100-symbol answer's bytes: p50 ${floor.p50.toFixed(0)} us, p99 ${floor.p99.toFixed(0)} us, p99.9 ${floor.p999.toFixed(0)} us, max ${floor.max.toFixed(0)} us over ${floor.samples} calls\n` +
-        `GetSnapshots x${READ_BATCH} FULL over Redis while the same process absorbs (${(during.absorbRate / 1e3).toFixed(0)}k updates/s): p50 ${during.latency.p50.toFixed(0)} us, p99 ${during.latency.p99.toFixed(0)} us, p99.9 ${during.latency.p999.toFixed(0)} us, max ${during.latency.max.toFixed(0)} us over ${during.latency.samples} calls\n`,
+        `GetSnapshots x${READ_BATCH} FULL over Redis while the same process absorbs (${(during.absorbRate / 1e3).toFixed(0)}k updates/s): p50 ${during.latency.p50.toFixed(0)} us, p99 ${during.latency.p99.toFixed(0)} us, p99.9 ${during.latency.p999.toFixed(0)} us, max ${during.latency.max.toFixed(0)} us over ${during.latency.samples} calls\n` +
+        `  the same from a reads-only replica (SHARDS=none: the read-server process) while this process absorbs (${(duringApart.absorbRate / 1e3).toFixed(0)}k updates/s): p50 ${duringApart.latency.p50.toFixed(0)} us, p99 ${duringApart.latency.p99.toFixed(0)} us, p99.9 ${duringApart.latency.p999.toFixed(0)} us, max ${duringApart.latency.max.toFixed(0)} us over ${duringApart.latency.samples} calls\n`,
     );
 
     printResult({
@@ -204,6 +207,10 @@ async function main(): Promise<void> {
       getSnapshots100DuringAbsorbP999Ms: ms(during.latency.p999),
       readsDuringAbsorbSamples: during.latency.samples,
       updatesPerSecDuringReads: Math.round(during.absorbRate),
+      getSnapshots100ReadsOnlyReplicaDuringAbsorbP50Ms: ms(duringApart.latency.p50),
+      getSnapshots100ReadsOnlyReplicaDuringAbsorbP99Ms: ms(duringApart.latency.p99),
+      getSnapshots100ReadsOnlyReplicaDuringAbsorbP999Ms: ms(duringApart.latency.p999),
+      updatesPerSecDuringReadsOnlyReplicaReads: Math.round(duringApart.absorbRate),
       loadAverage: [Number(loadBefore.toFixed(2)), Number(loadReads.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
       servers: nats.backend,
       node: process.version,
@@ -275,24 +282,28 @@ async function http2Floor(readers: BenchWorkers): Promise<LatencySummary> {
 }
 
 /**
- * GetSnapshots FULL over Redis while this process also absorbs a publisher's run through the service, as a
- * deployed replica does both on one event loop. READS / 5 calls (about as long as the run): the calls that
- * outlast it are measured without the load, so this is a floor on what the load costs the reads.
+ * GetSnapshots FULL over Redis while this process absorbs a publisher's run through the service: served by
+ * this process too, as a replica that owns shards does both on one event loop, or by the read-server
+ * process (`replica`), as a `SHARDS=none` replica serves them apart from the absorbing. READS / 5 calls
+ * (about as long as the run): the calls that outlast it are measured without the load, so this is a floor
+ * on what the load costs the reads.
  */
-async function readsDuringAbsorb(publisher: BenchWorkers, readers: BenchWorkers, natsUrl: string, bus: NatsBus, store: SnapshotStore, epoch: number): Promise<{ latency: LatencySummary; absorbRate: number }> {
+async function readsDuringAbsorb(publisher: BenchWorkers, readers: BenchWorkers, natsUrl: string, bus: NatsBus, store: SnapshotStore, epoch: number, replica?: ReadServer): Promise<{ latency: LatencySummary; absorbRate: number }> {
   const logger = createLogger({ service: 'snapshot', level: 'silent' });
   const registry = createMetrics({ service: 'snapshot', defaultMetrics: false });
   const service = startSnapshotService({ bus, store, shards: Array.from({ length: SHARDS }, (_, s) => s), shardCount: SHARDS, flushIntervalMs: FLUSH_INTERVAL_MS, logger, registry });
-  const server = await startSnapshotGrpcServer({ store, port: 0, logger, registry });
+  const server = replica === undefined ? await startSnapshotGrpcServer({ store, port: 0, logger, registry }) : undefined;
   try {
-    const read = { type: 'read', address: server.address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321, batch: READ_BATCH } as const;
+    const address = server?.address ?? (await replica!.workers.request(0, { type: 'serve-reads', redisUrl: replica!.redisUrl, memory: replica!.memory }, 'serving-reads')).address;
+    const read = { type: 'read', address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321, batch: READ_BATCH } as const;
     await readers.request(0, { ...read, calls: READ_WARMUP }, 'read-samples');
     const [absorb, { samplesUs }] = await Promise.all([absorbRun(publisher, natsUrl, bus, epoch, () => service.metrics.updatesIn + service.metrics.staleUpdates), readers.request(0, { ...read, calls: Math.round(READS / 5) }, 'read-samples')]);
     return { latency: summarize(samplesUs), absorbRate: absorb.rate };
   } finally {
     service.unsubscribe();
     await service.drain();
-    await server.close(1_000);
+    if (server !== undefined) await server.close(1_000);
+    else await replica!.workers.request(0, { type: 'stop-reads' }, 'reads-stopped');
   }
 }
 

@@ -93,6 +93,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { key: 'getSnapshots100P99Ms', label: 'GetSnapshots x100 p99', unit: 'ms' },
       { key: 'getSnapshots100P999Ms', label: 'GetSnapshots x100 p99.9', unit: 'ms' },
       { key: 'getSnapshots100DuringAbsorbP99Ms', label: 'GetSnapshots x100 p99 while absorbing', unit: 'ms' },
+      { key: 'getSnapshots100ReadsOnlyReplicaDuringAbsorbP99Ms', label: 'GetSnapshots x100 p99 from a reads-only replica while another process absorbs', unit: 'ms' },
       { key: 'getSnapshots1P99Ms', label: 'GetSnapshots x1 p99', unit: 'ms' },
       { key: 'http2FloorP99Ms', label: 'the floor: plain node:http2 round trip of the same sizes, p99', unit: 'ms' },
     ],
