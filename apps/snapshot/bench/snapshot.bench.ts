@@ -36,7 +36,7 @@ import { startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
 import { startNats, startRedis, WorkerProcesses } from '@tickwire/testing';
 import { startSnapshotService } from '../src/snapshot-service';
-import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, SHARDS, summarize, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
+import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, type ReadServerResult, SHARDS, summarize, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
 
 type BenchWorkers = WorkerProcesses<WorkerCommand, WorkerReply>;
 
@@ -232,26 +232,44 @@ interface ReadServer {
   readonly memory: boolean;
 }
 
-/**
- * GetSnapshots latency over loopback gRPC: the server in the read-server process (started afresh, so its
- * duration histogram holds these calls and their warm-up only), the client in the reader process; with
- * the server's CPU per measured call.
- */
-async function readLatencies(readers: BenchWorkers, target: ReadServer, mode: SubscriptionMode, decoded = true, batch = READ_BATCH): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }> {
+/** A GetSnapshots server started for one measurement; `stop()` resolves with its share of the calls since `mark()`. */
+interface StartedReadServer {
+  readonly address: string;
+  mark(): Promise<void>;
+  stop(): Promise<ReadServerResult>;
+}
+
+/** Starts the SnapshotService afresh in `target`'s process (its duration histogram holds one measurement). */
+async function serveFrom(target: ReadServer): Promise<StartedReadServer> {
   const { workers, ...serve } = target;
   const { address } = await workers.request(0, { type: 'serve-reads', ...serve }, 'serving-reads');
-  let stopped = false;
-  try {
-    const read = { type: 'read', address, mode, decoded, seed: 12_345, batch } as const;
+  return {
+    address,
+    mark: async () => void (await workers.request(0, { type: 'mark-reads' }, 'marked')),
+    stop: async () => {
+      const { cpuUs, handlerP99AtMostMs } = await workers.request(0, { type: 'stop-reads' }, 'reads-stopped');
+      return { cpuUs, handlerP99AtMostMs };
+    },
+  };
+}
+
+/**
+ * GetSnapshots latency over loopback gRPC: the server in the read-server process, the client in the reader
+ * process; with the server's CPU per measured call.
+ */
+async function readLatencies(readers: BenchWorkers, target: ReadServer, mode: SubscriptionMode, decoded = true, batch = READ_BATCH): Promise<{ latency: LatencySummary; serverCpuUsPerCall: number; handlerP99AtMostMs: number }> {
+  const server = await serveFrom(target);
+  const read = { type: 'read', address: server.address, mode, decoded, seed: 12_345, batch } as const;
+  const measured = (async () => {
     await readers.request(0, { ...read, calls: READ_WARMUP }, 'read-samples');
-    await workers.request(0, { type: 'mark-reads' }, 'marked');
-    const { samplesUs } = await readers.request(0, { ...read, calls: READS }, 'read-samples');
-    const server = await workers.request(0, { type: 'stop-reads' }, 'reads-stopped');
-    stopped = true;
-    return { latency: summarize(samplesUs), serverCpuUsPerCall: server.cpuUs / samplesUs.length, handlerP99AtMostMs: server.handlerP99AtMostMs };
-  } finally {
-    if (!stopped) await workers.request(0, { type: 'stop-reads' }, 'reads-stopped');
-  }
+    await server.mark();
+    return (await readers.request(0, { ...read, calls: READS }, 'read-samples')).samplesUs;
+  })();
+  // Stopped whether the reads succeed or not, so the next measurement can serve.
+  const [samples] = await Promise.allSettled([measured]);
+  const share = await server.stop();
+  if (samples.status === 'rejected') throw samples.reason;
+  return { latency: summarize(samples.value), serverCpuUsPerCall: share.cpuUs / samples.value.length, handlerP99AtMostMs: share.handlerP99AtMostMs };
 }
 
 /**
@@ -292,18 +310,17 @@ async function readsDuringAbsorb(publisher: BenchWorkers, readers: BenchWorkers,
   const logger = createLogger({ service: 'snapshot', level: 'silent' });
   const registry = createMetrics({ service: 'snapshot', defaultMetrics: false });
   const service = startSnapshotService({ bus, store, shards: Array.from({ length: SHARDS }, (_, s) => s), shardCount: SHARDS, flushIntervalMs: FLUSH_INTERVAL_MS, logger, registry });
-  const server = replica === undefined ? await startSnapshotGrpcServer({ store, port: 0, logger, registry }) : undefined;
+  const server: { readonly address: string; stop(): Promise<unknown> } =
+    replica === undefined ? await startSnapshotGrpcServer({ store, port: 0, logger, registry }).then((grpc) => ({ address: grpc.address, stop: () => grpc.close(1_000) })) : await serveFrom(replica);
   try {
-    const address = server?.address ?? (await replica!.workers.request(0, { type: 'serve-reads', redisUrl: replica!.redisUrl, memory: replica!.memory }, 'serving-reads')).address;
-    const read = { type: 'read', address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321, batch: READ_BATCH } as const;
+    const read = { type: 'read', address: server.address, mode: SubscriptionMode.FULL, decoded: true, seed: 54_321, batch: READ_BATCH } as const;
     await readers.request(0, { ...read, calls: READ_WARMUP }, 'read-samples');
     const [absorb, { samplesUs }] = await Promise.all([absorbRun(publisher, natsUrl, bus, epoch, () => service.metrics.updatesIn + service.metrics.staleUpdates), readers.request(0, { ...read, calls: Math.round(READS / 5) }, 'read-samples')]);
     return { latency: summarize(samplesUs), absorbRate: absorb.rate };
   } finally {
     service.unsubscribe();
     await service.drain();
-    if (server !== undefined) await server.close(1_000);
-    else await replica!.workers.request(0, { type: 'stop-reads' }, 'reads-stopped');
+    await server.stop();
   }
 }
 
