@@ -36,6 +36,8 @@ export async function hostService<S extends ConfigSpec, R>(
   const exited = new Promise<number>((resolve) => (exitWith = resolve));
   const running = await runService({
     ...definition,
+    // Node options tune a service's own process; this one is shared, so none of them applies.
+    nodeOptions: [],
     host: {
       env,
       argv: [],

@@ -38,6 +38,7 @@ export type { OpsApp, OpsServer, OpsServerOptions, OpsAddress, ReadyzBody } from
 export { GracefulShutdown, SHUTDOWN_STAGES } from './shutdown';
 export type { ShutdownStage, ShutdownHook, ShutdownSignal, SignalSource, GracefulShutdownOptions } from './shutdown';
 export { RUNTIME_CONFIG } from './runtime-config';
+export type { NodeOption } from './node-options';
 export type { RuntimeConfigSpec } from './runtime-config';
 export { runService } from './service';
 export { runServiceProcesses } from './service-processes';

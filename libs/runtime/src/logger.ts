@@ -15,6 +15,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const RUNTIME_EVENTS = Object.freeze({
   SERVICE_STARTED: 'service.started',
   SERVICE_START_FAILED: 'service.start_failed',
+  NODE_OPTIONS_MISSING: 'service.node_options_missing',
   SHUTDOWN_BEGIN: 'shutdown.begin',
   SHUTDOWN_STAGE: 'shutdown.stage',
   SHUTDOWN_HOOK_FAILED: 'shutdown.hook_failed',

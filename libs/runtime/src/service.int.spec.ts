@@ -72,7 +72,7 @@ describe('demo service as a child process (dist/)', () => {
 });
 
 describe('runService in process (real ops socket, injected exit)', () => {
-  function host(vars: Record<string, string> = {}) {
+  function host(vars: Record<string, string> = {}, execArgv: string[] = []) {
     const logs: Record<string, unknown>[] = [];
     const signals = new EventEmitter();
     const events = new EventEmitter();
@@ -81,6 +81,7 @@ describe('runService in process (real ops socket, injected exit)', () => {
     const h: Partial<ServiceHost> = {
       env: { ...OPS, ...vars },
       argv: [],
+      execArgv,
       exit: (code) => exited(code),
       signals,
       events,
@@ -119,6 +120,23 @@ describe('runService in process (real ops socket, injected exit)', () => {
     t.signals.emit('SIGTERM', 'SIGTERM');
     expect(await t.exit).toBe(0);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it('a start without the Node options the service is tuned for logs service.node_options_missing, naming them; given ones are not named', async () => {
+    const nodeOptions = [
+      { flag: '--max-semi-space-size=4', why: 'fewer mark-compacts' },
+      { flag: '--no-memory-reducer', why: 'no shrinking after idle' },
+    ];
+    const starts = [host(), host({ NODE_OPTIONS: '--max-semi-space-size=4' }), host({ NODE_OPTIONS: '--no-memory-reducer' }, ['--max_semi_space_size=8'])];
+    for (const t of starts) {
+      await runService({ name: 'inproc', config: spec, host: t.h, nodeOptions, start: () => undefined });
+      t.signals.emit('SIGTERM', 'SIGTERM');
+      expect(await t.exit).toBe(0);
+    }
+    const warnings = starts.map((t) => t.logs.filter((l) => l['event'] === 'service.node_options_missing'));
+    expect(warnings[0]).toEqual([expect.objectContaining({ level: 'warn', missing: ['--max-semi-space-size=4', '--no-memory-reducer'], nodeOptions: null, msg: expect.stringContaining('--max-semi-space-size=4 (fewer mark-compacts)') })]);
+    expect(warnings[1]).toEqual([expect.objectContaining({ missing: ['--no-memory-reducer'], nodeOptions: '--max-semi-space-size=4' })]);
+    expect(warnings[2]).toEqual([]);
   });
 
   it('start failure: logs service.start_failed, runs the hooks registered so far, exits 1', async () => {

@@ -12,6 +12,7 @@ function fakeHost(envVars: Record<string, string>, argv: string[] = []) {
   const host: ServiceHost = {
     env: envVars,
     argv,
+    execArgv: [],
     stdout: { write: (s: string) => out.push(s) },
     stderr: { write: (s: string) => err.push(s) },
     exit: jest.fn(),
@@ -53,6 +54,14 @@ describe('runService without a socket', () => {
     expect(err).toEqual([]);
     const text = out.join('');
     for (const name of ['OPS_HOST', 'OPS_PORT', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT', 'NATS_URL', 'SHARDS']) expect(text).toContain(`  ${name}  (`);
+  });
+
+  it('--help lists the Node options the service is tuned for, after the variables', async () => {
+    const { host, out } = fakeHost({}, ['--help']);
+    await runService({ name: 'demo', config: spec, start: jest.fn(), host, nodeOptions: [{ flag: '--max-semi-space-size=4', why: 'fewer mark-compacts' }] });
+    const text = out.join('');
+    expect(text.indexOf('  SHARDS  (')).toBeLessThan(text.indexOf('NODE_OPTIONS="--max-semi-space-size=4"'));
+    expect(text).toContain('\n  --max-semi-space-size=4\n      fewer mark-compacts\n');
   });
 
   it('a service may redeclare a runtime variable with the same type', async () => {

@@ -4,6 +4,8 @@ import { ConfigError, formatConfigHelp, loadConfig } from './config';
 import { EXIT_CODES, RUNTIME_ERRORS } from './errors';
 import type { Logger } from './logger';
 import { createLogger, RUNTIME_EVENTS } from './logger';
+import type { NodeOption } from './node-options';
+import { formatNodeOptionsHelp, missingNodeOptions } from './node-options';
 import type { Registry } from './metrics';
 import { createMetrics } from './metrics';
 import type { OpsAddress } from './ops-server';
@@ -43,6 +45,8 @@ export interface ServiceHost {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Arguments after the script (`process.argv.slice(2)`). `--help`/`-h` prints the config docs and exits 0. */
   readonly argv: readonly string[];
+  /** Node's own flags (`process.execArgv`); with `env.NODE_OPTIONS`, where the service's node options are looked for. */
+  readonly execArgv: readonly string[];
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   exit(code: number): void;
@@ -61,6 +65,8 @@ export interface RunServiceOptions<S extends ConfigSpec, R = void> {
    * port it bound); throw to abort (hooks registered so far still run).
    */
   start(ctx: ServiceContext<S>): R | Promise<R>;
+  /** Node flags the service is tuned for (see `NodeOption`): listed by `--help`, their absence logged at start. */
+  readonly nodeOptions?: readonly NodeOption[];
   readonly host?: Partial<ServiceHost>;
 }
 
@@ -78,6 +84,7 @@ export function defaultHost(): ServiceHost {
   return {
     env: process.env,
     argv: process.argv.slice(2),
+    execArgv: process.execArgv,
     stdout: process.stdout,
     stderr: process.stderr,
     exit: (code) => process.exit(code),
@@ -120,12 +127,12 @@ export type OpsSurface =
   | { readonly kind: 'primary'; readonly index: number; report(registry: Registry, readiness: Readiness, shutdown: GracefulShutdown): void };
 
 /** `--help` (prints the config docs, exits 0) or the validated config (a problem: one stderr line, exit 78). */
-export function loadServiceConfig<S extends ConfigSpec>(options: Pick<RunServiceOptions<S, unknown>, 'name' | 'config'>, host: ServiceHost): ServiceConfig<S> | undefined {
+export function loadServiceConfig<S extends ConfigSpec>(options: Pick<RunServiceOptions<S, unknown>, 'name' | 'config' | 'nodeOptions'>, host: ServiceHost): ServiceConfig<S> | undefined {
   const { name } = options;
   const spec = { ...RUNTIME_CONFIG, ...options.config } as unknown as ServiceSpec<S>;
 
   if (host.argv.includes('--help') || host.argv.includes('-h')) {
-    host.stdout.write(`tickwire-${name}: configured by environment variables.\n\n${formatConfigHelp(spec)}`);
+    host.stdout.write(`tickwire-${name}: configured by environment variables.\n\n${formatConfigHelp(spec)}${formatNodeOptionsHelp(options.nodeOptions ?? [])}`);
     host.exit(EXIT_CODES.OK);
     return undefined;
   }
@@ -160,6 +167,10 @@ export async function startService<S extends ConfigSpec, R>(options: RunServiceO
   }).install();
 
   installFatalHandlers(host, logger, shutdown);
+  const missing = missingNodeOptions(options.nodeOptions ?? [], host.execArgv, host.env['NODE_OPTIONS']);
+  if (missing.length > 0) {
+    logger.warn({ event: RUNTIME_EVENTS.NODE_OPTIONS_MISSING, missing: missing.map((option) => option.flag), nodeOptions: host.env['NODE_OPTIONS'] ?? null }, `started without the Node options it is tuned for: ${missing.map((option) => `${option.flag} (${option.why})`).join('; ')}`);
+  }
 
   let address: OpsAddress | undefined;
   if (surface.kind === 'primary') {
