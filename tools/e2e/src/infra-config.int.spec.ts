@@ -6,7 +6,7 @@ import { REPO } from '@tickwire/testing';
 import { renderKustomization } from './kustomization-fallback';
 import { NginxBalancer } from './nginx-balancer';
 import { metricNamesInPromQL } from './prometheus-text';
-import { durationMs, serviceVariables } from './service-variables';
+import { durationMs, serviceNodeOptions, serviceVariables } from './service-variables';
 
 /**
  * The deployment files checked without running them: each with the tool that owns its format where
@@ -39,6 +39,12 @@ function list(value: unknown): unknown[] {
 
 function str(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);
+}
+
+/** The flags of `wanted` (`--name=value`) that the NODE_OPTIONS value `given` does not hold exactly. */
+function missingFlags(wanted: readonly string[], given: string | undefined): string[] {
+  const flags = new Set((given ?? '').split(/\s+/));
+  return wanted.filter((flag) => !flags.has(flag));
 }
 
 /** `tickwire/edge:dev` or `registry.example.com/tickwire/edge:0.1.0` -> `edge`; undefined for other images. */
@@ -115,6 +121,11 @@ describe('compose: infra/compose/compose.yaml', () => {
     const normalizers = tickwireServices().filter(([, app]) => app === 'normalizer').map(([name]) => env(name));
     expect(new Set(normalizers.map((v) => `${v.LEASE_KEY}|${v.SHARDS}`)).size).toBe(1);
     expect(normalizers[0]!.LEASE_KEY).toBeTruthy();
+  });
+
+  it('passes each Tickwire service the Node options its --help lists, in NODE_OPTIONS', () => {
+    for (const [name, app] of tickwireServices()) expect({ name, missing: missingFlags(serviceNodeOptions(app), env(name).NODE_OPTIONS) }).toEqual({ name, missing: [] });
+    expect(serviceNodeOptions('snapshot')).toEqual(['--max-semi-space-size=4']);
   });
 
   it('starts the normalizers after ingest (RAW_STREAM) and the snapshot service (instrument directory) are ready', () => {
@@ -251,7 +262,7 @@ describe('Kubernetes: infra/k8s (kustomize base and overlays)', () => {
       return out;
     };
 
-    it('every ConfigMap and Secret referenced exists here or is a documented external Secret; every variable is one the app reads', () => {
+    it('every ConfigMap and Secret referenced exists here or is a documented external Secret; every variable is one the app reads, and NODE_OPTIONS holds the Node options it lists', () => {
       for (const d of ofKind('Deployment')) {
         for (const c of containers(d)) {
           const app = appOfImage(str(c.image))!;
@@ -270,6 +281,7 @@ describe('Kubernetes: infra/k8s (kustomize base and overlays)', () => {
             }
           }
           const known = serviceVariables(app);
+          expect({ deployment: nameOf(d), missingNodeOptions: missingFlags(serviceNodeOptions(app), containerEnv(c).NODE_OPTIONS) }).toEqual({ deployment: nameOf(d), missingNodeOptions: [] });
           expect({ deployment: nameOf(d), unknown: Object.keys(containerEnv(c)).filter((v) => !known.has(v)) }).toEqual({ deployment: nameOf(d), unknown: [] });
         }
       }
