@@ -14,12 +14,14 @@
 // 2. read: GetSnapshots of 100 random symbols over loopback gRPC from a client in another process
 //    (SnapshotClient, which decodes every snapshot: in this process its work delayed the server's),
 //    one call at a time, with the absorb load stopped, served by the SnapshotService in a process of its
-//    own (as deployed: not sharing a heap with this process's absorb runs) over the Redis those runs
-//    filled; p50/p99/p99.9 and the server's CPU per call. To place a tail: the bucket of the server's own
-//    duration histogram holding its p99 (the handler: store read and encoding), and the same calls from a
-//    client that does not decode the answer. Then reads while this process absorbs a publisher's run and
-//    serves them too, as a replica that owns shards does both; and while it absorbs with the reads
-//    served by the read-server process instead, as a reads-only replica (SHARDS=none) serves them.
+//    own (as deployed: not sharing a heap with this process's absorb runs, and with the Node options the
+//    service lists, SNAPSHOT_NODE_OPTIONS, as the replicas too) over the Redis those runs filled; client
+//    and server processes start when the reads do; p50/p99/p99.9 and the server's CPU per call. To
+//    place a tail: the bucket of the server's own duration histogram holding its p99 (the handler: store
+//    read and encoding), and the same calls from a client that does not decode the answer. Then reads
+//    while this process absorbs a publisher's run and serves them too, as a replica that owns shards
+//    does both; and while it absorbs with the reads served by the read-server process instead, as a
+//    reads-only replica (SHARDS=none) serves them.
 // For scale, in the same run: the same NATS path with a handler that does nothing, the service's intake
 // fed in-process (its own cost per update), GetSnapshots over an in-memory store (no Redis) and of one
 // symbol, and the floor under all of them: a plain node:http2 round trip of the same sizes (no gRPC).
@@ -35,14 +37,18 @@ import { createLogger, createMetrics } from '@tickwire/runtime';
 import { startSnapshotGrpcServer } from '@tickwire/snapshot-grpc';
 import { createRedisStore, MemorySnapshotStore, type SnapshotStore } from '@tickwire/store';
 import { startNats, startRedis, WorkerProcesses } from '@tickwire/testing';
+import { SNAPSHOT_NODE_OPTIONS } from '../src/snapshot-app';
 import { startSnapshotService } from '../src/snapshot-service';
 import { FLUSH_INTERVAL_MS, type LatencySummary, patchVarint5, type PublisherResult, READ_BATCH, type ReadServerResult, SHARDS, summarize, SYMBOLS, symbolNames, template, watchArrivals, type WorkerCommand, type WorkerReply } from './snapshot-load';
 
 type BenchWorkers = WorkerProcesses<WorkerCommand, WorkerReply>;
 
-function startWorkers(count: number, name: string): BenchWorkers {
-  return WorkerProcesses.start<WorkerCommand, WorkerReply>(count, WORKER_SCRIPT, { stdio: ['ignore', 2, 2], replyTimeoutMs: WORKER_REPLY_TIMEOUT_MS, name });
+function startWorkers(count: number, name: string, execArgv: readonly string[] = []): BenchWorkers {
+  return WorkerProcesses.start<WorkerCommand, WorkerReply>(count, WORKER_SCRIPT, { stdio: ['ignore', 2, 2], replyTimeoutMs: WORKER_REPLY_TIMEOUT_MS, name, execArgv });
 }
+
+/** Worker processes that run the service (replicas, the read server) get the Node options it is deployed with. */
+const SERVICE_EXEC_ARGV = SNAPSHOT_NODE_OPTIONS.map((option) => option.flag);
 
 const quick = process.argv.includes('--quick');
 const UPDATES = quick ? 400_000 : 2_000_000;
@@ -89,8 +95,10 @@ async function main(): Promise<void> {
   const store = await createRedisStore({ url: redis.url, keyPrefix: 'bench:' });
   const bus = await connectNatsBus({ servers: nats.url, name: 'bench-snapshot' });
   const publisher = startWorkers(1, 'snapshot publisher');
-  const readers = startWorkers(1, 'snapshot reader');
-  const readServer = startWorkers(1, 'snapshot read server');
+  // Started when the reads begin: a process idle through the absorb runs (~90 s) had V8's memory reducer
+  // shrink its heap, and then compacted every ~100 calls (hand-taken, docs/benchmarks.md).
+  let readers: BenchWorkers | undefined;
+  let readServer: BenchWorkers | undefined;
   const rates: number[] = [];
   const cpuPerUpdate: number[] = [];
   const noopRates: number[] = [];
@@ -138,6 +146,8 @@ async function main(): Promise<void> {
     }
     await replicaSet.stop();
 
+    readers = startWorkers(1, 'snapshot reader');
+    readServer = startWorkers(1, 'snapshot read server', SERVICE_EXEC_ARGV);
     const loadReads = loadavg()[0]!;
     const overRedis: ReadServer = { workers: readServer, redisUrl: redis.url, memory: false };
     const full = await readLatencies(readers, overRedis, SubscriptionMode.FULL);
@@ -201,6 +211,7 @@ async function main(): Promise<void> {
       reads: READS,
       readClient: 'another process',
       readServer: 'another process',
+      serviceNodeOptions: SERVICE_EXEC_ARGV.join(' '),
       readsDuringAbsorb: false,
       getSnapshots100DuringAbsorbP50Ms: ms(during.latency.p50),
       getSnapshots100DuringAbsorbP99Ms: ms(during.latency.p99),
@@ -217,8 +228,8 @@ async function main(): Promise<void> {
     });
   } finally {
     publisher.close();
-    readers.close();
-    readServer.close();
+    readers?.close();
+    readServer?.close();
     await bus.close();
     await store.close();
     await Promise.all([nats.stop(), redis.stop()]);
@@ -336,7 +347,7 @@ async function startReplicas(publisher: BenchWorkers, natsUrl: string, redisUrl:
     return count;
   });
   // Kept for every run, so their code is as warm as the single service's.
-  const replicas = startWorkers(REPLICAS, 'snapshot replica');
+  const replicas = startWorkers(REPLICAS, 'snapshot replica', SERVICE_EXEC_ARGV);
   await replicas.all((index) => ({ type: 'serve-shards', natsUrl, redisUrl, shards: shardsOf(index) }), 'serving');
   return {
     async run(epoch) {
