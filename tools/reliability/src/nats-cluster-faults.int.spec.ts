@@ -14,7 +14,11 @@ import { until } from './until';
  * service serves, and delivery latency is back near the calm baseline.
  */
 
-const DAY = { symbols: 36, messagesPerSecond: 500, seconds: 180 };
+/**
+ * The simulated day outlasts the whole file (its phases' time limits add up to ~250 s): a day that ended
+ * before the last windows would measure the market closing, not the recovery. The test closes it itself.
+ */
+const DAY = { symbols: 36, messagesPerSecond: 500, seconds: 420 };
 const CLIENTS_PER_ENCODING = 2;
 /** Longer than the services' NATS ping interval (5 s) and the servers' write_deadline (5 s). */
 const PAUSE_MS = 8_000;
@@ -48,6 +52,13 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
       .flatMap((s) => s.lines.filter((l) => /^(bus|lease|normalizer|raw|raw_stream|books)\./.test(String(l.event))).map((l) => `${String(l['time'])} ${s.app} ${s.pid} ${String(l.event)} ${String(l['reason'] ?? l['detail'] ?? l['subject'] ?? '')}`))
       .sort()
       .join('\n');
+
+  /** How far the simulated day is: seconds since it began, and whether the simulator sent its last message. */
+  const dayState = (): string => {
+    const began = stack.sim.lines.find((l) => l.event === 'sim.day');
+    const ended = stack.sim.lines.some((l) => l.event === 'sim.end_of_session');
+    return `the simulated day began ${began ? ((Date.now() - Date.parse(String(began['time']))) / 1e3).toFixed(1) : '?'} s ago and ${ended ? 'has ended' : 'is still trading'}`;
+  };
 
   /** Every process of the pipeline still running (the NATS nodes apart from `down`). */
   const expectAllRunning = (down: number[] = []): void => {
@@ -95,7 +106,9 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
     const summary = summarize(samples);
     const { p50Ms } = summary;
     const p99 = samples.length < MIN_WINDOW_SAMPLES ? Number.POSITIVE_INFINITY : summary.p99Ms;
-    process.stdout.write(`broker faults: ${what} delivery latency over ${samples.length} updates: p50 ${p50Ms} ms, p99 ${p99} ms\n`);
+    // Too few updates: say where they stopped, so that a failure in CI (whose log holds only these lines) can be placed.
+    const why = samples.length < MIN_WINDOW_SAMPLES ? `; ${dayState()}; clients received ${clients.map((c) => c.received).join(', ')} in all\n${faultEvents()}` : '';
+    process.stdout.write(`broker faults: ${what} delivery latency over ${samples.length} updates: p50 ${p50Ms} ms, p99 ${p99} ms${why}\n`);
     return { p99, from, to };
   };
 
@@ -181,10 +194,11 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
     // a pipeline that stays slow spoils them all). A window with too few live updates (routes between the
     // nodes still re-forming after the pause) counts as not recovered yet.
     const bound = latencyLimitMs(calmP99);
+    expect({ dayEnded: stack.sim.lines.some((l) => l.event === 'sim.end_of_session') }).toEqual({ dayEnded: false });
     const started = Date.now();
     const afterP99s: number[] = [];
     while (afterP99s.length < AFTER_WINDOWS && !(afterP99s.at(-1)! <= bound)) afterP99s.push((await p99Over(`after recovery, window ${afterP99s.length + 1}`, AFTER_WINDOW_MS)).p99);
-    process.stdout.write(`broker faults: p99 calm ${calmP99} ms, after recovery ${afterP99s.join(', ')} ms (bound ${bound} ms, met ${Date.now() - started} ms after the pause's recovery settled); recovery ${JSON.stringify(recoveries)}\n`);
+    process.stdout.write(`broker faults: p99 calm ${calmP99} ms, after recovery ${afterP99s.join(', ')} ms (bound ${bound} ms, met ${Date.now() - started} ms after the pause's recovery settled); recovery ${JSON.stringify(recoveries)}; ${dayState()}\n`);
     expect(afterP99s.at(-1)).toBeLessThanOrEqual(bound);
 
     await stack.closeMarket();
