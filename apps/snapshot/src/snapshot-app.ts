@@ -41,11 +41,12 @@ export const snapshotConfig = defineConfig({
 
 /**
  * The Node options the service is tuned for. With V8's default young generation (up to 2 x 16 MiB) and a
- * heap as small as this service's (~17 MiB live), V8 keeps starting incremental marking: a mark-compact
- * every ~100 GetSnapshots calls, each pausing the calls in flight (docs/operations.md#node-options).
+ * heap as small as this service's (~17 MiB live), V8 can fall into starting incremental marking back to
+ * back: a mark-compact every ~100 GetSnapshots calls, each pausing the calls in flight
+ * (docs/operations.md#node-options).
  */
 export const SNAPSHOT_NODE_OPTIONS: readonly NodeOption[] = Object.freeze([
-  { flag: '--max-semi-space-size=4', why: 'a young generation of at most 2 x 4 MiB: with the default 16 MiB and a small heap V8 keeps marking, a mark-compact every ~100 GetSnapshots calls' },
+  { flag: '--max-semi-space-size=4', why: 'a young generation of at most 2 x 4 MiB: with the default 16 MiB and a small heap V8 can keep marking, a mark-compact every ~100 GetSnapshots calls' },
 ]);
 
 export interface SnapshotAdapters {
