@@ -53,11 +53,13 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
       .sort()
       .join('\n');
 
-  /** How far the simulated day is: seconds since it began, and whether the simulator sent its last message. */
+  /** Whether the simulator has sent the day's last message. */
+  const dayEnded = (): boolean => stack.sim.lines.some((l) => l.event === 'sim.end_of_session');
+
+  /** How far the simulated day is: seconds since it began, and whether it has ended. */
   const dayState = (): string => {
     const began = stack.sim.lines.find((l) => l.event === 'sim.day');
-    const ended = stack.sim.lines.some((l) => l.event === 'sim.end_of_session');
-    return `the simulated day began ${began ? ((Date.now() - Date.parse(String(began['time']))) / 1e3).toFixed(1) : '?'} s ago and ${ended ? 'has ended' : 'is still trading'}`;
+    return `the simulated day began ${began ? ((Date.now() - Date.parse(String(began['time']))) / 1e3).toFixed(1) : '?'} s ago and ${dayEnded() ? 'has ended' : 'is still trading'}`;
   };
 
   /** Every process of the pipeline still running (the NATS nodes apart from `down`). */
@@ -194,7 +196,7 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
     // a pipeline that stays slow spoils them all). A window with too few live updates (routes between the
     // nodes still re-forming after the pause) counts as not recovered yet.
     const bound = latencyLimitMs(calmP99);
-    expect({ dayEnded: stack.sim.lines.some((l) => l.event === 'sim.end_of_session') }).toEqual({ dayEnded: false });
+    expect({ dayEnded: dayEnded() }).toEqual({ dayEnded: false });
     const started = Date.now();
     const afterP99s: number[] = [];
     while (afterP99s.length < AFTER_WINDOWS && !(afterP99s.at(-1)! <= bound)) afterP99s.push((await p99Over(`after recovery, window ${afterP99s.length + 1}`, AFTER_WINDOW_MS)).p99);
