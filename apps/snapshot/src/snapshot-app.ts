@@ -29,7 +29,7 @@ export const snapshotConfig = defineConfig({
   GRPC_HOST: env.string({ default: '0.0.0.0', doc: 'address the SnapshotService listens on' }),
   GRPC_PORT: env.port({ allowZero: true, default: 9400, doc: 'port of the SnapshotService (0 = any free port, logged as grpc.listening)' }),
   SHARD_COUNT: env.int({ min: 1, max: 1024, default: 16, doc: 'number of md.tick shards (the same as ingest and normalizer)' }),
-  SHARDS: shardsVar('shards whose ticks and instruments this replica writes, e.g. 0-7; run two replicas per shard set for redundancy. none: a replica that writes nothing and serves reads from the store alone (no NATS), apart from the absorbing'),
+  SHARDS: shardsVar('shards whose ticks and instruments this replica writes, e.g. 0-7; run two replicas per shard set for redundancy. none: a replica that writes nothing and serves reads from the store alone (no NATS), away from the event loops that absorb the feed'),
   FLUSH_INTERVAL: env.duration({ min: 10, max: 60_000, default: DEFAULT_FLUSH_INTERVAL_MS, doc: 'each symbol is written to Redis at most once per interval (newest state; updates in between are coalesced)' }),
   STORE_RETRY_MAX: env.duration({ min: 100, max: 300_000, default: DEFAULT_RETRY_MAX_DELAY_MS, doc: 'longest wait between write attempts while Redis is down (starts at FLUSH_INTERVAL, doubling)' }),
   MAX_CANDLES: env.int({ min: 1, max: 100_000, default: DEFAULT_MAX_CANDLES_PER_SYMBOL, doc: 'one-minute bars kept per symbol in Redis (1440 = a day)' }),

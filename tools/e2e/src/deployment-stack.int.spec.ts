@@ -13,7 +13,8 @@ import { until } from './until';
 /**
  * The deployment of infra/compose, on this machine as processes: a 3-node NATS cluster started from
  * infra/nats/nats-cluster.conf, Redis, the simulator, ingest, an active and a standby normalizer, the
- * snapshot service, two edges behind real HAProxy with infra/haproxy/haproxy.cfg. SDK clients connect
+ * snapshot service (a writer, and the reads-only replica the edges read from), two edges behind real
+ * HAProxy with infra/haproxy/haproxy.cfg. SDK clients connect
  * through HAProxy; each edge in turn is drained (SIGTERM) and restarted, as a rolling deploy does, and
  * every client must stay served. The same running system answers for the metric names the Grafana
  * dashboard, the alert rules and the edge HPA use.
@@ -127,8 +128,12 @@ describe('the compose deployment as processes: 3-node NATS cluster, Redis, every
     // becoming active): compose orders them the same way (docs/operations.md#start-order).
     const snapshot = new ServiceProcess('snapshot', { NATS_URL: cluster.url, REDIS_URL: redis.url, SHARD_COUNT, SHARDS: '0-3', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0' });
     running.push(snapshot);
-    snapshotAddress = String((await snapshot.waitFor('grpc.listening'))['address']);
     await snapshot.waitFor('service.started');
+    // The edges read from a reads-only replica, as in compose: no NATS, answers from what the writer put in Redis.
+    const snapshotReads = new ServiceProcess('snapshot', { REDIS_URL: redis.url, SHARDS: 'none', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0' });
+    running.push(snapshotReads);
+    snapshotAddress = String((await snapshotReads.waitFor('grpc.listening'))['address']);
+    await snapshotReads.waitFor('snapshot.reads_only');
     const normalizer = { NATS_URL: cluster.url, SHARD_COUNT, SHARDS: '0-3', MAX_UPDATES_PER_SEC: '5', LEASE_KEY: 'shards-0-3', LEASE_TTL: '2s', RAW_STREAM: 'MD_RAW' };
     const active = new ServiceProcess('normalizer', normalizer);
     running.push(active);

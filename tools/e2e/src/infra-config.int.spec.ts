@@ -65,6 +65,8 @@ describe('compose: infra/compose/compose.yaml', () => {
 
   const env = (service: string): Record<string, string> => Object.fromEntries(Object.entries(obj(services[service]?.environment ?? {}, `${service}.environment`)).map(([k, v]) => [k, str(v)]));
   const tickwireServices = (): [string, string][] => Object.entries(services).flatMap(([name, s]) => (appOfImage(str(s.image)) ? [[name, appOfImage(str(s.image))!]] : []));
+  /** A snapshot replica that owns no shards: it neither connects to NATS nor writes. */
+  const readsOnly = (name: string): boolean => appOfImage(str(services[name]?.image)) === 'snapshot' && env(name).SHARDS === 'none';
 
   it('is valid for docker-compose (config -q, offline)', () => {
     const result = tool('docker-compose', ['-f', COMPOSE_FILE, 'config', '-q'], 'docker-compose', { DOCKER_HOST: 'tcp://127.0.0.1:1' });
@@ -82,9 +84,9 @@ describe('compose: infra/compose/compose.yaml', () => {
     expect(missing).toEqual([]);
   });
 
-  it('runs every service once: a 3-node NATS cluster, Redis, each app, two normalizers, two edges, HAProxy, Prometheus, Grafana', () => {
+  it('runs every service once: a 3-node NATS cluster, Redis, each app, two normalizers, two snapshot replicas, two edges, HAProxy, Prometheus, Grafana', () => {
     const apps = tickwireServices().map(([, app]) => app).sort();
-    expect(apps).toEqual(['edge', 'edge', 'exchange-sim', 'ingest', 'normalizer', 'normalizer', 'snapshot']);
+    expect(apps).toEqual(['edge', 'edge', 'exchange-sim', 'ingest', 'normalizer', 'normalizer', 'snapshot', 'snapshot']);
     expect(Object.keys(services).filter((s) => /^nats-\d$/.test(s))).toHaveLength(3);
     for (const name of ['redis', 'haproxy', 'prometheus', 'grafana']) expect(Object.keys(services)).toContain(name);
   });
@@ -102,7 +104,7 @@ describe('compose: infra/compose/compose.yaml', () => {
       for (const peer of nodes) expect(vars.NATS_ROUTES).toContain(`nats-route://${peer}:6222`);
     }
     for (const [name, app] of tickwireServices()) {
-      if (!serviceVariables(app).has('NATS_URL')) continue;
+      if (!serviceVariables(app).has('NATS_URL') || readsOnly(name)) continue;
       for (const node of nodes) expect({ name, seeds: env(name).NATS_URL }).toEqual({ name, seeds: expect.stringContaining(`nats://${node}:4222`) });
     }
   });
@@ -137,6 +139,22 @@ describe('compose: infra/compose/compose.yaml', () => {
         // Healthy must mean ready there: the check asks /readyz, not the image's /healthz.
         expect(list(obj(services[upstream]!.healthcheck, `${upstream}.healthcheck`).test).join(' ')).toContain('/readyz');
       }
+    }
+  });
+
+  it('points the edges at a reads-only snapshot replica (SHARDS=none, no NATS, after Redis), the normalizers at a writer', () => {
+    const edges = tickwireServices().filter(([, app]) => app === 'edge').map(([name]) => name);
+    expect(edges.length).toBeGreaterThan(0);
+    for (const edge of edges) {
+      const [host, port] = (env(edge).SNAPSHOT_ADDRESS ?? '').split(':');
+      expect({ edge, host, readsOnly: readsOnly(host!), port }).toEqual({ edge, host, readsOnly: true, port: env(host!).GRPC_PORT });
+      expect({ host, natsUrl: env(host!).NATS_URL, dependsOn: Object.keys(obj(services[host!]!.depends_on, `${host}.depends_on`)) }).toEqual({ host, natsUrl: undefined, dependsOn: ['redis'] });
+    }
+    // The normalizers wait for a replica that subscribes (the instrument directory goes out once).
+    for (const [name, app] of tickwireServices()) {
+      if (app !== 'normalizer') continue;
+      const snapshots = Object.keys(obj(services[name]!.depends_on, `${name}.depends_on`)).filter((s) => appOfImage(str(services[s]?.image)) === 'snapshot');
+      expect({ name, snapshots: snapshots.map((s) => ({ s, writes: !readsOnly(s) })) }).toEqual({ name, snapshots: [{ s: 'snapshot', writes: true }] });
     }
   });
 
@@ -314,6 +332,25 @@ describe('Kubernetes: infra/k8s (kustomize base and overlays)', () => {
         const zone = terms.some((t) => obj(obj(t, 'term').podAffinityTerm, 'podAffinityTerm').topologyKey === 'topology.kubernetes.io/zone');
         expect({ deployment: nameOf(d), pdb: covered, zoneAntiAffinity: zone }).toEqual({ deployment: nameOf(d), pdb: true, zoneAntiAffinity: true });
       }
+    });
+
+    /** The Deployment behind Service `name` (one, checked above). */
+    const deploymentOfService = (name: string): Json | undefined => {
+      const service = named('Service', name);
+      return service && ofKind('Deployment').find((d) => matches(obj(spec(service).selector, 'service selector'), podLabels(d)));
+    };
+    const snapshotShards = (d: Json | undefined): string | undefined => (d === undefined || appOfImage(str(containers(d)[0]!.image)) !== 'snapshot' ? undefined : containerEnv(containers(d)[0]!).SHARDS);
+
+    it('the edges read from reads-only snapshot replicas (SHARDS=none), two or more; the normalizer waits for a writer', () => {
+      const edge = named('Deployment', 'edge')!;
+      const [host, port] = (containerEnv(containers(edge)[0]!).SNAPSHOT_ADDRESS ?? '').split(':');
+      const reads = deploymentOfService(host!);
+      expect({ host, shards: snapshotShards(reads) }).toEqual({ host, shards: 'none' });
+      expect(list(spec(named('Service', host!)!).ports).some((p) => String(obj(p, 'port').port) === port)).toBe(true);
+      if (dir !== 'overlays/dev') expect(Number(spec(reads!).replicas)).toBeGreaterThanOrEqual(2);
+      const init = list(podSpec(named('Deployment', 'normalizer')!).initContainers).map((c) => list(obj(c, 'init container').command).join(' ')).join(' ');
+      const waitsFor = [...init.matchAll(/http:\/\/([a-z-]+):\d+\/readyz/g)].map((m) => m[1]!).filter((h) => snapshotShards(deploymentOfService(h)) !== undefined);
+      expect(waitsFor.map((h) => ({ host: h, writes: snapshotShards(deploymentOfService(h)) !== 'none' }))).toEqual([{ host: 'snapshot', writes: true }]);
     });
 
     it('the normalizer runs an active and a hot standby under one lease', () => {
