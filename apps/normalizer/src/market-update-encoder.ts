@@ -79,189 +79,52 @@ export class MarketUpdateEncoder {
     const ring = instrument.trades;
     const tradeCount = ring.total - tradesFrom;
     this.reserve(FIXED_BOUND + (depth.bidCount + depth.askCount) * LEVEL_BOUND + tradeCount * TRADE_BOUND);
-    this.pos = this.start;
-    this.symbol(instrument.symbol);
-    if (seq !== 0) this.uintField(TAG_SEQ, seq);
-    if (this.epochBytes.length > 0) {
-      this.byte(TAG_EPOCH);
-      this.buffer.set(this.epochBytes, this.pos);
-      this.pos += this.epochBytes.length;
+    // The write position lives in a local; every writer below takes it and returns the new one.
+    const b = this.buffer;
+    let p = putSymbol(b, this.start, instrument.symbol);
+    if (seq !== 0) p = putUint(b, p, TAG_SEQ, seq);
+    const epochBytes = this.epochBytes;
+    if (epochBytes.length > 0) {
+      b[p++] = TAG_EPOCH;
+      // A loop: `set` is a builtin call, dearer than copying a few bytes.
+      for (let i = 0; i < epochBytes.length; i++) b[p++] = epochBytes[i]!;
     }
-    if (instrument.lastChangeNs !== 0) this.uintField(TAG_EXCHANGE_TS, instrument.lastChangeNs);
+    if (instrument.lastChangeNs !== 0) p = putUint(b, p, TAG_EXCHANGE_TS, instrument.lastChangeNs);
     if (ingestHi !== 0 || ingestLo !== 0) {
-      this.byte(TAG_INGEST_TS);
-      this.varint64(ingestHi, ingestLo);
+      b[p++] = TAG_INGEST_TS;
+      p = putVarint64(b, p, ingestHi, ingestLo);
     }
     if (publishHi !== 0 || publishLo !== 0) {
-      this.byte(TAG_PUBLISH_TS);
-      this.varint64(publishHi, publishLo);
+      b[p++] = TAG_PUBLISH_TS;
+      p = putVarint64(b, p, publishHi, publishLo);
     }
-    const hasTrades = instrument.tradeCount > 0;
-    if (hasTrades) {
-      this.byte(TAG_LTP);
-      this.varint(instrument.ltp);
-      this.byte(TAG_LAST_SIZE);
-      this.varint(instrument.lastSize);
+    if (instrument.tradeCount > 0) {
+      p = putUint(b, p, TAG_LTP, instrument.ltp);
+      p = putUint(b, p, TAG_LAST_SIZE, instrument.lastSize);
     }
-    this.quote(instrument);
-    if (instrument.hasOhlc) this.ohlc(instrument);
-    this.byte(TAG_VOLUME);
-    this.varint(instrument.volume);
+    p = putQuote(b, p, instrument);
+    if (instrument.hasOhlc) p = putOhlc(b, p, instrument);
+    p = putUint(b, p, TAG_VOLUME, instrument.volume);
     if (instrument.volume > 0) {
-      this.byte(TAG_VWAP);
-      this.data.setFloat64(this.pos, instrument.vwap, true);
-      this.pos += 8;
+      b[p++] = TAG_VWAP;
+      this.data.setFloat64(p, instrument.vwap, true);
+      p += 8;
     }
-    this.depth(depth);
-    for (let n = tradesFrom; n < ring.total; n++) this.trade(ring.price(n), ring.size(n), ring.matchNumber(n), ring.timestampNs(n), ring.kind(n));
-    this.byte(TAG_STATUS);
-    this.varint(instrument.status);
+    p = putDepth(b, p, depth);
+    for (let n = tradesFrom; n < ring.total; n++) p = putTrade(b, p, ring.price(n), ring.size(n), ring.matchNumber(n), ring.timestampNs(n), ring.kind(n));
+    p = putUint(b, p, TAG_STATUS, instrument.status);
     if (stale) {
-      this.byte(TAG_STALE_0);
-      this.byte(TAG_HI_1);
-      this.byte(1);
+      b[p++] = TAG_STALE_0;
+      b[p++] = TAG_HI_1;
+      b[p++] = 1;
     }
     if (changed !== 0) {
-      this.byte(TAG_CHANGED_0);
-      this.byte(TAG_HI_1);
-      this.varint(changed);
+      b[p++] = TAG_CHANGED_0;
+      b[p++] = TAG_HI_1;
+      p = putVarint(b, p, changed);
     }
-    return this.pos - this.start;
-  }
-
-  private symbol(symbol: string): void {
-    if (symbol.length === 0) return;
-    const start = this.pos;
-    this.byte(TAG_SYMBOL);
-    this.pos++; // length, filled below (symbols are short: < 128 bytes)
-    const b = this.buffer;
-    let p = this.pos;
-    for (let i = 0; i < symbol.length; i++) {
-      const c = symbol.charCodeAt(i);
-      if (c >= 0x80) {
-        // Not ASCII (ITCH symbols always are): let TextEncoder do UTF-8.
-        p = this.pos + new TextEncoder().encodeInto(symbol, b.subarray(this.pos)).written;
-        break;
-      }
-      b[p++] = c;
-    }
-    b[start + 1] = p - start - 2;
     this.pos = p;
-  }
-
-  private quote(instrument: Instrument): void {
-    const bids = instrument.bids;
-    const asks = instrument.asks;
-    this.byte(TAG_QUOTE);
-    const at = this.pos++;
-    if (bids.length > 0) {
-      this.nonZeroField(8, bids.bestPrice);
-      this.nonZeroField(16, bids.bestSize);
-    }
-    if (asks.length > 0) {
-      this.nonZeroField(24, asks.bestPrice);
-      this.nonZeroField(32, asks.bestSize);
-    }
-    this.buffer[at] = this.pos - at - 1; // at most 4 * 11 bytes
-  }
-
-  private ohlc(instrument: Instrument): void {
-    this.byte(TAG_OHLC);
-    const at = this.pos++;
-    this.nonZeroField(8, instrument.open);
-    this.nonZeroField(16, instrument.high);
-    this.nonZeroField(24, instrument.low);
-    this.nonZeroField(32, instrument.close);
-    this.buffer[at] = this.pos - at - 1; // at most 4 * 6 bytes
-  }
-
-  private depth(depth: DepthSnapshot): void {
-    this.byte(TAG_DEPTH);
-    const at = this.pos++;
-    for (let i = 0; i < depth.bidCount; i++) this.level(TAG_DEPTH_BIDS, depth.bidPrices[i]!, depth.bidSizes[i]!, depth.bidOrders[i]!);
-    for (let i = 0; i < depth.askCount; i++) this.level(TAG_DEPTH_ASKS, depth.askPrices[i]!, depth.askSizes[i]!, depth.askOrders[i]!);
-    const length = this.pos - at - 1;
-    if (length < 128) {
-      this.buffer[at] = length;
-      return;
-    }
-    // A longer length takes more varint bytes: move the levels up to make room.
-    const extra = varintSize(length) - 1;
-    this.buffer.copyWithin(at + 1 + extra, at + 1, this.pos);
-    this.pos = at;
-    this.varint(length);
-    this.pos += length;
-  }
-
-  private level(tag: number, price: number, size: number, orders: number): void {
-    this.byte(tag);
-    const at = this.pos++;
-    this.nonZeroField(8, price);
-    this.nonZeroField(16, size);
-    this.nonZeroField(24, orders);
-    this.buffer[at] = this.pos - at - 1;
-  }
-
-  private trade(price: number, size: number, matchNumber: number, timestampNs: number, kind: number): void {
-    this.byte(TAG_TRADES);
-    const at = this.pos++;
-    this.nonZeroField(8, price);
-    this.nonZeroField(16, size);
-    this.nonZeroField(24, matchNumber);
-    this.nonZeroField(32, timestampNs);
-    this.nonZeroField(40, kind);
-    this.buffer[at] = this.pos - at - 1;
-  }
-
-  /** A scalar field, omitted at 0 (proto3 default). `tag` < 128. */
-  private nonZeroField(tag: number, value: number): void {
-    if (value === 0) return;
-    this.buffer[this.pos++] = tag;
-    this.varint(value);
-  }
-
-  private uintField(tag: number, value: number): void {
-    this.buffer[this.pos++] = tag;
-    this.varint(value);
-  }
-
-  private byte(value: number): void {
-    this.buffer[this.pos++] = value;
-  }
-
-  /** Varint of a non-negative integer below 2^53. */
-  private varint(value: number): void {
-    const b = this.buffer;
-    let p = this.pos;
-    let v = value;
-    while (v > 0x7fffffff) {
-      // `& 0x7f` on a double takes the low bits of its ToInt32, which are exact for integers.
-      b[p++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    while (v > 127) {
-      b[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    b[p++] = v;
-    this.pos = p;
-  }
-
-  /** Varint of the u64 `hi * 2^32 + lo`. */
-  private varint64(hi: number, lo: number): void {
-    const b = this.buffer;
-    let p = this.pos;
-    while (hi !== 0) {
-      b[p++] = (lo & 0x7f) | 0x80;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-    }
-    while (lo > 127) {
-      b[p++] = (lo & 0x7f) | 0x80;
-      lo >>>= 7;
-    }
-    b[p++] = lo;
-    this.pos = p;
+    return p - this.start;
   }
 
   /** Makes room for an update of up to `bytes` bytes from `start`, in a new slab if need be. */
@@ -271,6 +134,149 @@ export class MarketUpdateEncoder {
     this.data = new DataView(this.buffer.buffer);
     this.start = 0;
   }
+}
+
+// Writers of the parts of an update: each takes the buffer and the write position and returns the position
+// after what it wrote. The buffer has room (`reserve`).
+
+function putSymbol(b: Uint8Array, p: number, symbol: string): number {
+  if (symbol.length === 0) return p;
+  const start = p;
+  b[p] = TAG_SYMBOL;
+  p += 2; // the length byte is filled below (symbols are short: < 128 bytes)
+  for (let i = 0; i < symbol.length; i++) {
+    const c = symbol.charCodeAt(i);
+    if (c >= 0x80) {
+      // Not ASCII (ITCH symbols always are): let TextEncoder do UTF-8.
+      p = start + 2 + new TextEncoder().encodeInto(symbol, b.subarray(start + 2)).written;
+      break;
+    }
+    b[p++] = c;
+  }
+  b[start + 1] = p - start - 2;
+  return p;
+}
+
+function putQuote(b: Uint8Array, p: number, instrument: Instrument): number {
+  const bids = instrument.bids;
+  const asks = instrument.asks;
+  b[p] = TAG_QUOTE;
+  const at = p + 1;
+  p += 2;
+  if (bids.length > 0) {
+    p = putNonZero(b, p, 8, bids.bestPrice);
+    p = putNonZero(b, p, 16, bids.bestSize);
+  }
+  if (asks.length > 0) {
+    p = putNonZero(b, p, 24, asks.bestPrice);
+    p = putNonZero(b, p, 32, asks.bestSize);
+  }
+  b[at] = p - at - 1; // at most 4 * 11 bytes
+  return p;
+}
+
+function putOhlc(b: Uint8Array, p: number, instrument: Instrument): number {
+  b[p] = TAG_OHLC;
+  const at = p + 1;
+  p += 2;
+  p = putNonZero(b, p, 8, instrument.open);
+  p = putNonZero(b, p, 16, instrument.high);
+  p = putNonZero(b, p, 24, instrument.low);
+  p = putNonZero(b, p, 32, instrument.close);
+  b[at] = p - at - 1; // at most 4 * 6 bytes
+  return p;
+}
+
+function putDepth(b: Uint8Array, p: number, depth: DepthSnapshot): number {
+  b[p] = TAG_DEPTH;
+  const at = p + 1;
+  p += 2;
+  for (let i = 0; i < depth.bidCount; i++) p = putLevel(b, p, TAG_DEPTH_BIDS, depth.bidPrices[i]!, depth.bidSizes[i]!, depth.bidOrders[i]!);
+  for (let i = 0; i < depth.askCount; i++) p = putLevel(b, p, TAG_DEPTH_ASKS, depth.askPrices[i]!, depth.askSizes[i]!, depth.askOrders[i]!);
+  const length = p - at - 1;
+  if (length < 128) {
+    b[at] = length;
+    return p;
+  }
+  // A longer length takes more varint bytes: move the levels up to make room.
+  const extra = varintSize(length) - 1;
+  b.copyWithin(at + 1 + extra, at + 1, p);
+  return putVarint(b, at, length) + length;
+}
+
+function putLevel(b: Uint8Array, p: number, tag: number, price: number, size: number, orders: number): number {
+  b[p] = tag;
+  const at = p + 1;
+  p += 2;
+  p = putNonZero(b, p, 8, price);
+  p = putNonZero(b, p, 16, size);
+  p = putNonZero(b, p, 24, orders);
+  b[at] = p - at - 1;
+  return p;
+}
+
+function putTrade(b: Uint8Array, p: number, price: number, size: number, matchNumber: number, timestampNs: number, kind: number): number {
+  b[p] = TAG_TRADES;
+  const at = p + 1;
+  p += 2;
+  p = putNonZero(b, p, 8, price);
+  p = putNonZero(b, p, 16, size);
+  p = putNonZero(b, p, 24, matchNumber);
+  p = putNonZero(b, p, 32, timestampNs);
+  p = putNonZero(b, p, 40, kind);
+  b[at] = p - at - 1;
+  return p;
+}
+
+/** A scalar field, omitted at 0 (proto3 default). `tag` < 128. */
+function putNonZero(b: Uint8Array, p: number, tag: number, value: number): number {
+  if (value === 0) return p;
+  b[p] = tag;
+  return putVarint(b, p + 1, value);
+}
+
+/** A scalar field written even at 0 (`optional`, or a value known non-zero). `tag` < 128. */
+function putUint(b: Uint8Array, p: number, tag: number, value: number): number {
+  b[p] = tag;
+  return putVarint(b, p + 1, value);
+}
+
+/** Varint of a non-negative integer below 2^53. */
+function putVarint(b: Uint8Array, p: number, value: number): number {
+  // Most values (prices, sizes, order counts) take one to three bytes: no loop for those.
+  if (value < 0x80) {
+    b[p] = value;
+    return p + 1;
+  }
+  if (value < 0x4000) {
+    b[p] = (value & 0x7f) | 0x80;
+    b[p + 1] = value >>> 7;
+    return p + 2;
+  }
+  if (value < 0x200000) {
+    b[p] = (value & 0x7f) | 0x80;
+    b[p + 1] = ((value >>> 7) & 0x7f) | 0x80;
+    b[p + 2] = value >>> 14;
+    return p + 3;
+  }
+  // Larger (exchange times in ns, volumes): as u32 halves, one division instead of one per byte above 2^32.
+  const hi = Math.floor(value / 4_294_967_296);
+  return putVarint64(b, p, hi, value - hi * 4_294_967_296);
+}
+
+/** Varint of the u64 `hi * 2^32 + lo`. */
+function putVarint64(b: Uint8Array, p: number, hi: number, lo: number): number {
+  while (hi !== 0) {
+    b[p++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  while (lo > 127) {
+    b[p++] = (lo & 0x7f) | 0x80;
+    lo >>>= 7;
+  }
+  b[p++] = lo;
+  return p;
 }
 
 function varintSize(value: number): number {
