@@ -1,4 +1,6 @@
-import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { dirname, join } from 'node:path';
+import { Client, credentials, loadPackageDefinition, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import { Candle, Instrument, MarketUpdate, MODE_FIELDS, projectUpdate, SubscriptionMode, TradeKind } from '@tickwire/protocol';
 import { createLogger, createMetrics, type Registry } from '@tickwire/runtime';
 import { MemorySnapshotStore, StoreError, type SnapshotStore } from '@tickwire/store';
@@ -27,6 +29,17 @@ function fullUpdate(symbol: string, seq: bigint): MarketUpdate {
     snapshot: true,
     changed: 0xff,
   });
+}
+
+/** A protobuf varint (lengths, for hand-built messages in tests). */
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  while (value > 127) {
+    bytes.push((value & 0x7f) | 0x80);
+    value >>>= 7;
+  }
+  bytes.push(value);
+  return Buffer.from(bytes);
 }
 
 async function storeSnapshots(store: SnapshotStore, updates: readonly MarketUpdate[]): Promise<void> {
@@ -169,6 +182,45 @@ describe('SnapshotService over a MemorySnapshotStore (real gRPC server on loopba
     expect(await client.checkHealth()).toBe('NOT_SERVING');
     server.setServing(true);
     expect(await client.checkHealth()).toBe('SERVING');
+  });
+
+  it('answers server reflection (what grpcurl uses): the services, and descriptors complete enough to call GetSnapshots with', async () => {
+    await storeSnapshots(store, [fullUpdate('AAPL', 41n)]);
+    // A reflection client built from the standard grpc.reflection.v1 proto, as grpcurl is.
+    const reflectionProto = join(dirname(require.resolve('@grpc/reflection')), '../proto/grpc/reflection/v1/reflection.proto');
+    type Reflected = { listServicesResponse?: { service: { name: string }[] }; fileDescriptorResponse?: { fileDescriptorProto: Buffer[] }; errorResponse?: { errorCode: number } };
+    type ReflectionStream = { write(request: object): void; end(): void; on(event: 'data', f: (r: Reflected) => void): void; on(event: 'error', f: (e: Error) => void): void };
+    const reflectionPackage = loadPackageDefinition(loadSync(reflectionProto, { oneofs: true })) as unknown as { grpc: { reflection: { v1: { ServerReflection: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & { ServerReflectionInfo(): ReflectionStream } } } } };
+    const reflection = new reflectionPackage.grpc.reflection.v1.ServerReflection(server.address, credentials.createInsecure());
+    const ask = (request: object): Promise<Reflected> =>
+      new Promise((resolve, reject) => {
+        const stream = reflection.ServerReflectionInfo();
+        stream.on('data', (response) => {
+          resolve(response);
+          stream.end();
+        });
+        stream.on('error', reject);
+        stream.write(request);
+      });
+    try {
+      expect((await ask({ listServices: '' })).listServicesResponse?.service.map((s) => s.name)).toContain('tickwire.v1.SnapshotService');
+      expect((await ask({ fileContainingSymbol: 'tickwire.v1.NoSuchService' })).errorResponse?.errorCode).toBe(GrpcStatus.NOT_FOUND);
+
+      // The file of the service and every file it imports: wrapped into a FileDescriptorSet (field 1 each),
+      // they make a client that calls the real service.
+      const files = (await ask({ fileContainingSymbol: 'tickwire.v1.SnapshotService' })).fileDescriptorResponse?.fileDescriptorProto ?? [];
+      const set = Buffer.concat(files.flatMap((file) => [Buffer.from([0x0a]), varint(file.length), file]));
+      const reflected = loadPackageDefinition(loadFileDescriptorSetFromBuffer(set, { longs: String, enums: String })) as unknown as { tickwire: { v1: { SnapshotService: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & { GetSnapshots(request: object, done: (error: ServiceError | null, response: { snapshots: { symbol: string; seq: string }[] }) => void): void } } } };
+      const viaReflection = new reflected.tickwire.v1.SnapshotService(server.address, credentials.createInsecure());
+      try {
+        const response = await new Promise<{ snapshots: { symbol: string; seq: string }[] }>((resolve, reject) => viaReflection.GetSnapshots({ symbols: ['AAPL'], mode: 'SUBSCRIPTION_MODE_FULL' }, (error, r) => (error ? reject(error) : resolve(r))));
+        expect(response.snapshots.map((s) => [s.symbol, s.seq])).toEqual([['AAPL', '41']]);
+      } finally {
+        viaReflection.close();
+      }
+    } finally {
+      reflection.close();
+    }
   });
 
   it('records latency by method', async () => {

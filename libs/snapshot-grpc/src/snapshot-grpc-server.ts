@@ -10,6 +10,7 @@ import { HEALTH_SERVICE_DEFINITION, HealthServingStatus, HealthStatusTable } fro
 import { DEFAULT_PROJECTION_CACHE_ENTRIES, ProjectionCache } from './projection-cache';
 import { assertCandleRange, assertSymbolField, assertSymbolList, assertSymbolPrefix, resolveListLimit, resolveMode } from './request-validation';
 import { encodeRepeatedMessages } from './response-encoding';
+import { addServerReflection } from './server-reflection';
 
 /** Symbols per GetSnapshots call above which the call is refused (INVALID_ARGUMENT). */
 export const DEFAULT_MAX_SYMBOLS_PER_REQUEST = 1_000;
@@ -232,8 +233,8 @@ class SnapshotGrpcServerImpl implements SnapshotGrpcServer {
 }
 
 /**
- * Serves `tickwire.v1.SnapshotService` over `options.store`, plus `grpc.health.v1.Health`. Resolves once
- * the port is bound and calls are accepted.
+ * Serves `tickwire.v1.SnapshotService` over `options.store`, plus `grpc.health.v1.Health` and server
+ * reflection. Resolves once the port is bound and calls are accepted.
  */
 export async function startSnapshotGrpcServer(options: SnapshotGrpcServerOptions): Promise<SnapshotGrpcServer> {
   const resolved = parseSnapshotGrpcServerOptions(options);
@@ -274,6 +275,7 @@ export async function startSnapshotGrpcServer(options: SnapshotGrpcServerOptions
     }),
   });
   server.addService(HEALTH_SERVICE_DEFINITION, health.handlers);
+  addServerReflection(server);
 
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   const bindTo = `${host}:${resolved.port}`;
