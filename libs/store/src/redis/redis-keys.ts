@@ -41,7 +41,38 @@ export function encodeVersion(epoch: bigint, seq: bigint): string {
   return `${epoch.toString().padStart(VERSION_DIGITS, '0')}:${seq.toString().padStart(VERSION_DIGITS, '0')}`;
 }
 
-export function decodeVersion(version: string): { epoch: bigint; seq: bigint } | undefined {
-  const match = /^(\d{20}):(\d{20})$/.exec(version);
-  return match ? { epoch: BigInt(match[1]!), seq: BigInt(match[2]!) } : undefined;
+/**
+ * The version at the head of a stored `latest` value (its first `VERSION_LENGTH` bytes), or undefined
+ * when they are not one. Read from the bytes, ten digits at a time (exact in a double): a GetSnapshots of
+ * 100 symbols decodes 100 of them, and a string, a regular expression match and a BigInt parse per
+ * value were a tenth of the read's CPU and much of its garbage.
+ */
+export function decodeVersion(value: Uint8Array): { epoch: bigint; seq: bigint } | undefined {
+  if (value.length < VERSION_LENGTH || value[VERSION_DIGITS] !== COLON) return undefined;
+  const epoch = decimal20(value, 0);
+  const seq = decimal20(value, VERSION_DIGITS + 1);
+  return epoch === undefined || seq === undefined ? undefined : { epoch, seq };
+}
+
+const COLON = 0x3a;
+const ZERO = 0x30;
+const TEN_DIGITS = 10_000_000_000n;
+
+/** The 20 decimal digits at `at`, or undefined if one is not a digit. */
+function decimal20(bytes: Uint8Array, at: number): bigint | undefined {
+  const high = decimal10(bytes, at);
+  const low = decimal10(bytes, at + 10);
+  if (high < 0 || low < 0) return undefined;
+  return high === 0 ? BigInt(low) : BigInt(high) * TEN_DIGITS + BigInt(low);
+}
+
+/** The 10 decimal digits at `at` (below 10^10, exact), or -1 if one is not a digit. */
+function decimal10(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 10; i++) {
+    const digit = bytes[i]! - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }

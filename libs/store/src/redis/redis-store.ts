@@ -172,7 +172,7 @@ export class RedisSnapshotStore implements SnapshotStore, Closable, Pingable {
     const versions = symbols.map((symbol, i) => {
       const value = values[i];
       if (value == null) return undefined;
-      const decoded = Buffer.isBuffer(value) && value.length >= VERSION_LENGTH ? decodeVersion(value.toString('latin1', 0, VERSION_LENGTH)) : undefined;
+      const decoded = Buffer.isBuffer(value) ? decodeVersion(value) : undefined;
       if (!decoded) throw new StoreError('STORE_ERR_CORRUPT_VALUE', `${this.keys.snapshot(symbol)} does not start with a valid version`);
       return decoded;
     });
