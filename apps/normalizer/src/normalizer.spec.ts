@@ -95,6 +95,13 @@ describe('Normalizer on the RITCH sample', () => {
     expect(updates.length).toBeLessThan(normalizer.books.allInstruments().length * 100);
   });
 
+  it('keeps no minute candles in its books (the snapshot service builds them from the prints): memory follows live orders, not the minutes of the day', async () => {
+    const { normalizer } = await run((n, timers) => feedAll(batches, n, timers));
+    const instruments = normalizer.books.allInstruments();
+    expect(instruments.map((i) => i.tradeCount).reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+    expect(instruments.map((i) => i.candles.length)).toEqual(instruments.map(() => 0));
+  });
+
   it('applies a replayed batch stream once: the second pass publishes nothing', async () => {
     let afterFirst = -1;
     const { updates } = await run(async (n, timers, published) => {

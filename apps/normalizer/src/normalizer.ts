@@ -121,7 +121,9 @@ export class Normalizer {
     private readonly metrics: NormalizerMetrics,
     private readonly logger: Logger,
   ) {
-    this.books = new BookSet({ depthLevels: options.depthLevels });
+    // No minute candles: the snapshot service builds them from the prints each update carries, and kept
+    // here they would grow with the minutes of the day (a bar per symbol per minute), not with live orders.
+    this.books = new BookSet({ depthLevels: options.depthLevels, candles: false });
     this.depth = new DepthSnapshot(options.depthLevels);
     this.throttle = new UpdateThrottle(1000 / options.maxUpdatesPerSec, this.publish, options.timers);
     this.shardSet = new Set(options.shards);

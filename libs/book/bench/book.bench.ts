@@ -47,7 +47,8 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 
 function runOnce(file: Uint8Array, options: Options, handler: (b: Uint8Array, o: number, l: number) => void): { ns: number; messages: number; from: number; to: number } {
-  set = new BookSet({ initialOrderCapacity: 1048576 });
+  // Configured as the normalizer's books are: no minute candles (apps/normalizer, docs/architecture.md).
+  set = new BookSet({ initialOrderCapacity: 1048576, candles: false });
   changedMessages = 0;
   const framer = new BinaryFileFramer(handler);
   const from = performance.now();
