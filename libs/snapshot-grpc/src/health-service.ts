@@ -5,7 +5,7 @@ import { status as GrpcStatus, type ServerUnaryCall, type ServerWritableStream, 
  * probes and `grpc_health_probe` can ask whether the snapshot service is serving. Written by hand
  * because its two messages are tiny (`HealthCheckRequest { string service = 1; }`,
  * `HealthCheckResponse { ServingStatus status = 1; }`) and the `grpc-health-check` package is not a
- * dependency here.
+ * dependency here. `proto/grpc/health/v1/health.proto` states them, for server reflection.
  */
 export const HealthServingStatus = {
   UNKNOWN: 0,

@@ -184,7 +184,7 @@ describe('SnapshotService over a MemorySnapshotStore (real gRPC server on loopba
     expect(await client.checkHealth()).toBe('SERVING');
   });
 
-  it('answers server reflection (what grpcurl uses): the services, and descriptors complete enough to call GetSnapshots with', async () => {
+  it('answers server reflection (what grpcurl uses): the services, and descriptors complete enough to call GetSnapshots and Health.Check with', async () => {
     await storeSnapshots(store, [fullUpdate('AAPL', 41n)]);
     // A reflection client built from the standard grpc.reflection.v1 proto, as grpcurl is.
     const reflectionProto = join(dirname(require.resolve('@grpc/reflection')), '../proto/grpc/reflection/v1/reflection.proto');
@@ -203,20 +203,31 @@ describe('SnapshotService over a MemorySnapshotStore (real gRPC server on loopba
         stream.write(request);
       });
     try {
-      expect((await ask({ listServices: '' })).listServicesResponse?.service.map((s) => s.name)).toContain('tickwire.v1.SnapshotService');
+      expect((await ask({ listServices: '' })).listServicesResponse?.service.map((s) => s.name)).toEqual(expect.arrayContaining(['tickwire.v1.SnapshotService', 'grpc.health.v1.Health']));
       expect((await ask({ fileContainingSymbol: 'tickwire.v1.NoSuchService' })).errorResponse?.errorCode).toBe(GrpcStatus.NOT_FOUND);
 
       // The file of the service and every file it imports: wrapped into a FileDescriptorSet (field 1 each),
       // they make a client that calls the real service.
-      const files = (await ask({ fileContainingSymbol: 'tickwire.v1.SnapshotService' })).fileDescriptorResponse?.fileDescriptorProto ?? [];
-      const set = Buffer.concat(files.flatMap((file) => [Buffer.from([0x0a]), varint(file.length), file]));
-      const reflected = loadPackageDefinition(loadFileDescriptorSetFromBuffer(set, { longs: String, enums: String })) as unknown as { tickwire: { v1: { SnapshotService: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & { GetSnapshots(request: object, done: (error: ServiceError | null, response: { snapshots: { symbol: string; seq: string }[] }) => void): void } } } };
-      const viaReflection = new reflected.tickwire.v1.SnapshotService(server.address, credentials.createInsecure());
+      const reflectedPackage = async (symbol: string): Promise<unknown> => {
+        const files = (await ask({ fileContainingSymbol: symbol })).fileDescriptorResponse?.fileDescriptorProto ?? [];
+        const set = Buffer.concat(files.flatMap((file) => [Buffer.from([0x0a]), varint(file.length), file]));
+        return loadPackageDefinition(loadFileDescriptorSetFromBuffer(set, { longs: String, enums: String }));
+      };
+      type Unary<Res> = (request: object, done: (error: ServiceError | null, response: Res) => void) => void;
+      type Stub<Methods> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & Methods;
+      const call = <Res>(method: Unary<Res>, request: object): Promise<Res> => new Promise((resolve, reject) => method(request, (error, response) => (error ? reject(error) : resolve(response))));
+
+      const snapshots = (await reflectedPackage('tickwire.v1.SnapshotService')) as { tickwire: { v1: { SnapshotService: Stub<{ GetSnapshots: Unary<{ snapshots: { symbol: string; seq: string }[] }> }> } } };
+      const viaReflection = new snapshots.tickwire.v1.SnapshotService(server.address, credentials.createInsecure());
+      const health = (await reflectedPackage('grpc.health.v1.Health')) as { grpc: { health: { v1: { Health: Stub<{ Check: Unary<{ status: string }> }> } } } };
+      const healthViaReflection = new health.grpc.health.v1.Health(server.address, credentials.createInsecure());
       try {
-        const response = await new Promise<{ snapshots: { symbol: string; seq: string }[] }>((resolve, reject) => viaReflection.GetSnapshots({ symbols: ['AAPL'], mode: 'SUBSCRIPTION_MODE_FULL' }, (error, r) => (error ? reject(error) : resolve(r))));
+        const response = await call(viaReflection.GetSnapshots.bind(viaReflection), { symbols: ['AAPL'], mode: 'SUBSCRIPTION_MODE_FULL' });
         expect(response.snapshots.map((s) => [s.symbol, s.seq])).toEqual([['AAPL', '41']]);
+        expect(await call(healthViaReflection.Check.bind(healthViaReflection), { service: 'tickwire.v1.SnapshotService' })).toEqual({ status: 'SERVING' });
       } finally {
         viaReflection.close();
+        healthViaReflection.close();
       }
     } finally {
       reflection.close();
