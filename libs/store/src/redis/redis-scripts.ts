@@ -10,16 +10,24 @@ function lua(source: string): LuaScript {
 }
 
 /**
- * Compare-and-set of one symbol's latest state. KEYS[1] = the symbol's `latest` string, ARGV[1] = the new
- * value (version, then bytes), ARGV[2] = the version's length. Returns 1 if written, 0 if the stored
- * version is equal or newer (versions compare as fixed-width digit strings).
+ * Compare-and-set of several symbols' latest state, in order. KEYS[i] = a symbol's `latest` string,
+ * ARGV[1] = the version's length, ARGV[i + 1] = KEYS[i]'s new value (version, then bytes). Each is
+ * written unless its stored version is equal or newer (versions compare as fixed-width digit strings);
+ * a key named twice compares against the first write. Returns how many were written. The keys of one
+ * call must share a cluster slot: on a cluster the store calls it with one key.
  */
 export const PUT_LATEST = lua(`
-local length = tonumber(ARGV[2])
-local current = redis.call('GETRANGE', KEYS[1], 0, length - 1)
-if current ~= '' and current >= string.sub(ARGV[1], 1, length) then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-return 1
+local length = tonumber(ARGV[1])
+local written = 0
+for i = 1, #KEYS do
+  local value = ARGV[i + 1]
+  local current = redis.call('GETRANGE', KEYS[i], 0, length - 1)
+  if current == '' or current < string.sub(value, 1, length) then
+    redis.call('SET', KEYS[i], value)
+    written = written + 1
+  end
+end
+return written
 `);
 
 /**
