@@ -49,7 +49,11 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
   /** What the services logged about the bus, the stream and the lease: the story of a failed recovery. */
   const faultEvents = (): string =>
     stack.services
-      .flatMap((s) => s.lines.filter((l) => /^(bus|lease|normalizer|raw|raw_stream|books)\./.test(String(l.event))).map((l) => `${String(l['time'])} ${s.app} ${s.pid} ${String(l.event)} ${String(l['reason'] ?? l['detail'] ?? l['subject'] ?? '')}`))
+      .flatMap((s) =>
+        s.lines
+          .filter((l) => /^(bus|lease|normalizer|raw|raw_stream|books)\./.test(String(l.event)))
+          .map((l) => `${String(l['time'])} ${s.app} ${s.pid} ${String(l.event)} ${['reason', 'detail', 'missing', 'attempt', 'subject', 'fromSeq', 'shard'].flatMap((k) => (l[k] === undefined ? [] : [`${k}=${String(l[k])}`])).join(' ')}`),
+      )
       .sort()
       .join('\n');
 
@@ -75,7 +79,9 @@ describe('broker faults: a 3-node NATS cluster under the running pipeline', () =
   const expectStreamsSound = (settled: boolean): void => {
     // A consumer served by a replica that is catching up (after a pause) can skip md.raw batches the stream
     // holds: the normalizer asks the stream again (raw.rewind) and must not end up with stale books.
-    expect(staleBooks().map((l) => l.text)).toEqual([]);
+    // On failure, the services' bus, stream and rewind events place the loss (which batches, which consumer).
+    const stale = staleBooks().map((l) => l.text);
+    expect({ stale, events: stale.length === 0 ? '' : faultEvents() }).toEqual({ stale: [], events: '' });
     for (const client of clients) {
       const audits = client.audit();
       expect(audits.flatMap((a) => a.violations.map((v) => `${client.encoding} ${a.symbol}: ${v}`))).toEqual([]);
