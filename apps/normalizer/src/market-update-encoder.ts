@@ -102,8 +102,11 @@ export class MarketUpdateEncoder {
       p = putUint(b, p, TAG_LTP, instrument.ltp);
       p = putUint(b, p, TAG_LAST_SIZE, instrument.lastSize);
     }
-    p = putQuote(b, p, instrument);
-    if (instrument.hasOhlc) p = putOhlc(b, p, instrument);
+    // An empty side's best price and size read 0, so they are omitted as the generated encoder omits them.
+    const bids = instrument.bids;
+    const asks = instrument.asks;
+    p = putFourFields(b, p, TAG_QUOTE, bids.bestPrice, bids.bestSize, asks.bestPrice, asks.bestSize);
+    if (instrument.hasOhlc) p = putFourFields(b, p, TAG_OHLC, instrument.open, instrument.high, instrument.low, instrument.close);
     p = putUint(b, p, TAG_VOLUME, instrument.volume);
     if (instrument.volume > 0) {
       b[p++] = TAG_VWAP;
@@ -157,33 +160,16 @@ function putSymbol(b: Uint8Array, p: number, symbol: string): number {
   return p;
 }
 
-function putQuote(b: Uint8Array, p: number, instrument: Instrument): number {
-  const bids = instrument.bids;
-  const asks = instrument.asks;
-  b[p] = TAG_QUOTE;
+/** A message of four scalar fields numbered 1-4 (`Quote`, `Ohlc`), zeros omitted: at most 4 * 11 bytes. */
+function putFourFields(b: Uint8Array, p: number, tag: number, first: number, second: number, third: number, fourth: number): number {
+  b[p] = tag;
   const at = p + 1;
   p += 2;
-  if (bids.length > 0) {
-    p = putNonZero(b, p, 8, bids.bestPrice);
-    p = putNonZero(b, p, 16, bids.bestSize);
-  }
-  if (asks.length > 0) {
-    p = putNonZero(b, p, 24, asks.bestPrice);
-    p = putNonZero(b, p, 32, asks.bestSize);
-  }
-  b[at] = p - at - 1; // at most 4 * 11 bytes
-  return p;
-}
-
-function putOhlc(b: Uint8Array, p: number, instrument: Instrument): number {
-  b[p] = TAG_OHLC;
-  const at = p + 1;
-  p += 2;
-  p = putNonZero(b, p, 8, instrument.open);
-  p = putNonZero(b, p, 16, instrument.high);
-  p = putNonZero(b, p, 24, instrument.low);
-  p = putNonZero(b, p, 32, instrument.close);
-  b[at] = p - at - 1; // at most 4 * 6 bytes
+  p = putNonZero(b, p, 8, first);
+  p = putNonZero(b, p, 16, second);
+  p = putNonZero(b, p, 24, third);
+  p = putNonZero(b, p, 32, fourth);
+  b[at] = p - at - 1;
   return p;
 }
 
