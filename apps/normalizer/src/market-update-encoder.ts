@@ -105,8 +105,8 @@ export class MarketUpdateEncoder {
     // An empty side's best price and size read 0, so they are omitted as the generated encoder omits them.
     const bids = instrument.bids;
     const asks = instrument.asks;
-    p = putFourFields(b, p, TAG_QUOTE, bids.bestPrice, bids.bestSize, asks.bestPrice, asks.bestSize);
-    if (instrument.hasOhlc) p = putFourFields(b, p, TAG_OHLC, instrument.open, instrument.high, instrument.low, instrument.close);
+    p = putScalarFields(b, p, TAG_QUOTE, bids.bestPrice, bids.bestSize, asks.bestPrice, asks.bestSize, 0);
+    if (instrument.hasOhlc) p = putScalarFields(b, p, TAG_OHLC, instrument.open, instrument.high, instrument.low, instrument.close, 0);
     p = putUint(b, p, TAG_VOLUME, instrument.volume);
     if (instrument.volume > 0) {
       b[p++] = TAG_VWAP;
@@ -114,7 +114,7 @@ export class MarketUpdateEncoder {
       p += 8;
     }
     p = putDepth(b, p, depth);
-    for (let n = tradesFrom; n < ring.total; n++) p = putTrade(b, p, ring.price(n), ring.size(n), ring.matchNumber(n), ring.timestampNs(n), ring.kind(n));
+    for (let n = tradesFrom; n < ring.total; n++) p = putScalarFields(b, p, TAG_TRADES, ring.price(n), ring.size(n), ring.matchNumber(n), ring.timestampNs(n), ring.kind(n));
     p = putUint(b, p, TAG_STATUS, instrument.status);
     if (stale) {
       b[p++] = TAG_STALE_0;
@@ -160,8 +160,11 @@ function putSymbol(b: Uint8Array, p: number, symbol: string): number {
   return p;
 }
 
-/** A message of four scalar fields numbered 1-4 (`Quote`, `Ohlc`), zeros omitted: at most 4 * 11 bytes. */
-function putFourFields(b: Uint8Array, p: number, tag: number, first: number, second: number, third: number, fourth: number): number {
+/**
+ * A message whose fields 1-5 are scalars (`Quote`, `Ohlc`, `PriceLevel`, `TradePrint`), zeros omitted as
+ * proto3 omits them, so a message with fewer fields passes 0 for the rest: at most 5 * 11 bytes.
+ */
+function putScalarFields(b: Uint8Array, p: number, tag: number, first: number, second: number, third: number, fourth: number, fifth: number): number {
   b[p] = tag;
   const at = p + 1;
   p += 2;
@@ -169,6 +172,7 @@ function putFourFields(b: Uint8Array, p: number, tag: number, first: number, sec
   p = putNonZero(b, p, 16, second);
   p = putNonZero(b, p, 24, third);
   p = putNonZero(b, p, 32, fourth);
+  p = putNonZero(b, p, 40, fifth);
   b[at] = p - at - 1;
   return p;
 }
@@ -177,8 +181,8 @@ function putDepth(b: Uint8Array, p: number, depth: DepthSnapshot): number {
   b[p] = TAG_DEPTH;
   const at = p + 1;
   p += 2;
-  for (let i = 0; i < depth.bidCount; i++) p = putLevel(b, p, TAG_DEPTH_BIDS, depth.bidPrices[i]!, depth.bidSizes[i]!, depth.bidOrders[i]!);
-  for (let i = 0; i < depth.askCount; i++) p = putLevel(b, p, TAG_DEPTH_ASKS, depth.askPrices[i]!, depth.askSizes[i]!, depth.askOrders[i]!);
+  for (let i = 0; i < depth.bidCount; i++) p = putScalarFields(b, p, TAG_DEPTH_BIDS, depth.bidPrices[i]!, depth.bidSizes[i]!, depth.bidOrders[i]!, 0, 0);
+  for (let i = 0; i < depth.askCount; i++) p = putScalarFields(b, p, TAG_DEPTH_ASKS, depth.askPrices[i]!, depth.askSizes[i]!, depth.askOrders[i]!, 0, 0);
   const length = p - at - 1;
   if (length < 128) {
     b[at] = length;
@@ -188,30 +192,6 @@ function putDepth(b: Uint8Array, p: number, depth: DepthSnapshot): number {
   const extra = varintSize(length) - 1;
   b.copyWithin(at + 1 + extra, at + 1, p);
   return putVarint(b, at, length) + length;
-}
-
-function putLevel(b: Uint8Array, p: number, tag: number, price: number, size: number, orders: number): number {
-  b[p] = tag;
-  const at = p + 1;
-  p += 2;
-  p = putNonZero(b, p, 8, price);
-  p = putNonZero(b, p, 16, size);
-  p = putNonZero(b, p, 24, orders);
-  b[at] = p - at - 1;
-  return p;
-}
-
-function putTrade(b: Uint8Array, p: number, price: number, size: number, matchNumber: number, timestampNs: number, kind: number): number {
-  b[p] = TAG_TRADES;
-  const at = p + 1;
-  p += 2;
-  p = putNonZero(b, p, 8, price);
-  p = putNonZero(b, p, 16, size);
-  p = putNonZero(b, p, 24, matchNumber);
-  p = putNonZero(b, p, 32, timestampNs);
-  p = putNonZero(b, p, 40, kind);
-  b[at] = p - at - 1;
-  return p;
 }
 
 /** A scalar field, omitted at 0 (proto3 default). `tag` < 128. */
