@@ -6,6 +6,7 @@ import { createLogger, createMetrics, type Registry } from '@tickwire/runtime';
 import { MemorySnapshotStore, StoreError, type SnapshotStore } from '@tickwire/store';
 import { SnapshotClient } from './snapshot-client';
 import { ERROR_CODE_METADATA_KEY, SnapshotClientError } from './errors';
+import { encodeRepeatedMessages } from './response-encoding';
 import { startSnapshotGrpcServer, type SnapshotGrpcServer } from './snapshot-grpc-server';
 
 const logger = createLogger({ service: 'snapshot-grpc-test', level: 'silent' });
@@ -29,17 +30,6 @@ function fullUpdate(symbol: string, seq: bigint): MarketUpdate {
     snapshot: true,
     changed: 0xff,
   });
-}
-
-/** A protobuf varint (lengths, for hand-built messages in tests). */
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  while (value > 127) {
-    bytes.push((value & 0x7f) | 0x80);
-    value >>>= 7;
-  }
-  bytes.push(value);
-  return Buffer.from(bytes);
 }
 
 async function storeSnapshots(store: SnapshotStore, updates: readonly MarketUpdate[]): Promise<void> {
@@ -206,12 +196,11 @@ describe('SnapshotService over a MemorySnapshotStore (real gRPC server on loopba
       expect((await ask({ listServices: '' })).listServicesResponse?.service.map((s) => s.name)).toEqual(expect.arrayContaining(['tickwire.v1.SnapshotService', 'grpc.health.v1.Health']));
       expect((await ask({ fileContainingSymbol: 'tickwire.v1.NoSuchService' })).errorResponse?.errorCode).toBe(GrpcStatus.NOT_FOUND);
 
-      // The file of the service and every file it imports: wrapped into a FileDescriptorSet (field 1 each),
-      // they make a client that calls the real service.
+      // The file of the service and every file it imports: wrapped into a FileDescriptorSet (field 1, repeated
+      // FileDescriptorProto), they make a client that calls the real service.
       const reflectedPackage = async (symbol: string): Promise<unknown> => {
         const files = (await ask({ fileContainingSymbol: symbol })).fileDescriptorResponse?.fileDescriptorProto ?? [];
-        const set = Buffer.concat(files.flatMap((file) => [Buffer.from([0x0a]), varint(file.length), file]));
-        return loadPackageDefinition(loadFileDescriptorSetFromBuffer(set, { longs: String, enums: String }));
+        return loadPackageDefinition(loadFileDescriptorSetFromBuffer(encodeRepeatedMessages(files), { longs: String, enums: String }));
       };
       type Unary<Res> = (request: object, done: (error: ServiceError | null, response: Res) => void) => void;
       type Stub<Methods> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & Methods;
